@@ -1,0 +1,25 @@
+"""biasaudit: audit text data for social bias (linguistic bias, hate/offensive language, associations).
+
+Public API: ``analyze`` (texts -> DataFrame), ``scan`` (corpus files -> records + report), and the
+``Analyzer``/``Column`` classes for writing analyzers of your own.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from biasaudit.analyzers.base import Analyzer, AnalyzerInfo, Column
+from biasaudit.analyzers.registry import available as available_analyzers
+from biasaudit.analyzers.registry import register_analyzer
+from biasaudit.core import analyze
+from biasaudit.errors import BiasauditError, InputError, UsageError
+
+
+def scan(source, analyzers=None, out=None, **options):
+    """Read corpus file(s), score every record, build the report; see ``biasaudit.scanner.scan``."""
+    from biasaudit.scanner import scan as _scan
+
+    return _scan(source, analyzers=analyzers, out=out, **options)
+
+
+__all__ = ["Analyzer", "AnalyzerInfo", "Column", "analyze", "scan", "register_analyzer", "available_analyzers",
+           "BiasauditError", "InputError", "UsageError", "__version__"]
