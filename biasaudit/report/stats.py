@@ -1,0 +1,68 @@
+"""Small, exact statistics the report and the audits share: Wilson intervals, streaming moments.
+
+Pure functions on numbers; no I/O, no pandas, so every surface computes the same figures the same way.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion k/n (Wilson 1927); (nan, nan) when n == 0."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    if not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    p = k / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def rate(k: int, n: int) -> dict[str, float | int]:
+    """A rate with its Wilson 95% interval, as the report stores it."""
+    lo, hi = wilson_interval(k, n)
+    return {"count": int(k), "n": int(n), "rate": (k / n) if n else math.nan, "ci_low": lo, "ci_high": hi}
+
+
+@dataclass
+class Moments:
+    """Streaming count, mean and sum of squared deviations (Chan et al. merge), ignoring NaN.
+
+    Merging batch summaries in a fixed order gives the same result on every run.
+    """
+
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    n_nan: int = 0
+    min: float = math.inf
+    max: float = -math.inf
+    extra: dict = field(default_factory=dict)
+
+    def update(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=np.float64)
+        finite = values[~np.isnan(values)]
+        self.n_nan += int(values.size - finite.size)
+        if finite.size == 0:
+            return
+        nb = int(finite.size)
+        mb = float(finite.mean())
+        m2b = float(((finite - mb) ** 2).sum())
+        n = self.n + nb
+        delta = mb - self.mean
+        self.mean += delta * nb / n
+        self.m2 += m2b + delta * delta * self.n * nb / n
+        self.n = n
+        self.min = min(self.min, float(finite.min()))
+        self.max = max(self.max, float(finite.max()))
+
+    def std(self, ddof: int = 1) -> float:
+        return math.sqrt(self.m2 / (self.n - ddof)) if self.n > ddof else math.nan
