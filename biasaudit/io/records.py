@@ -4,7 +4,8 @@ Readers turn formats into these; nothing downstream of a reader ever sees a file
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -40,7 +41,7 @@ class Rejected:
     reason: str
     field: str | None = None
     raw: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         d = {"source": self.source, "line": self.line, "field": self.field, "reason": self.reason,
