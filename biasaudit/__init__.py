@@ -21,5 +21,16 @@ def scan(source, analyzers=None, out=None, **options):
     return _scan(source, analyzers=analyzers, out=out, **options)
 
 
-__all__ = ["Analyzer", "AnalyzerInfo", "Column", "analyze", "scan", "register_analyzer", "available_analyzers",
-           "BiasauditError", "InputError", "UsageError", "__version__"]
+__all__ = [
+    "Analyzer",
+    "AnalyzerInfo",
+    "BiasauditError",
+    "Column",
+    "InputError",
+    "UsageError",
+    "__version__",
+    "analyze",
+    "available_analyzers",
+    "register_analyzer",
+    "scan",
+]

@@ -4,7 +4,8 @@ The one place where analyzers meet batches; used by ``analyze()``, ``scan()`` an
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -5,13 +5,13 @@ The repository keeps lexicons/ at the top level; the wheel installs it as ``bias
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicons_dir() -> Path:
     """The lexicons folder: inside the installed package, else the source checkout's top-level one."""
     for candidate in (_PACKAGE_DIR / "lexicons", _PACKAGE_DIR.parent / "lexicons"):
@@ -33,7 +33,7 @@ def package_data_path(*parts: str) -> Path:
     return _PACKAGE_DIR.joinpath(*parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes (cached: shipped files do not change while running)."""
     h = hashlib.sha256()

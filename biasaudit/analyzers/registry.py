@@ -4,10 +4,11 @@ A spec string is ``name`` or ``name:variant``; this module parses specs and buil
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Any, Iterable
+from typing import Any
 
 from biasaudit.analyzers.base import Analyzer
 from biasaudit.errors import UsageError

@@ -4,7 +4,8 @@ Computing a shared artifact once per batch is how a multi-analyzer scan stays ch
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
 class TextBatch:
@@ -14,7 +15,7 @@ class TextBatch:
     bias score) ask for it under the same key and the work is done once.
     """
 
-    __slots__ = ("texts", "_shared")
+    __slots__ = ("_shared", "texts")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts: list[str] = list(texts)

@@ -1,0 +1,84 @@
+"""``biasaudit scan``: score corpus files and write records.parquet plus report.json/.md/.html.
+
+Parses options, calls ``biasaudit.scan``, prints a short summary; exit 1 when a --fail-on gate fires.
+"""
+from __future__ import annotations
+
+import sys
+
+from biasaudit.report.markdown import fmt, fmt_rate
+
+FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("scan", help="score a corpus and write a report",
+                       description="Score every record of INPUT (files, or - for stdin) with the selected "
+                                   "analyzers; write records.parquet and report.json/.md/.html to --out.")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="corpus file(s); '-' reads stdin")
+    p.add_argument("--example", action="store_true",
+                   help="scan the bundled example dialogue corpus (implies --dialogue)")
+    p.add_argument("--format", default="auto", choices=FORMATS)
+    p.add_argument("--text-field", default="text", help="field holding the text; dotted paths allowed "
+                                                          "(message.text)")
+    p.add_argument("--id-field", default=None, help="field holding the record id (default: file:line)")
+    p.add_argument("--dialogue", action="store_true",
+                   help="JSONL with one conversation per line ({'id', 'turns': [{'speaker', 'text'}]})")
+    p.add_argument("--analyzers", default=None,
+                   help="comma-separated specs, e.g. 'sentiment,linguistic_bias:henderson2018' "
+                        "(default: all installed; see 'biasaudit analyzers')")
+    p.add_argument("--out", default=None, help="output directory (default: print the summary only)")
+    p.add_argument("--limit", type=int, default=None, help="stop after N input records")
+    p.add_argument("--sample", type=int, default=None, help="score a seeded uniform sample of N records")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=1024)
+    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--on-error", default="skip", choices=("skip", "fail"),
+                   help="skip: count bad records and write them to rejected.jsonl; fail: stop at the first")
+    p.add_argument("--max-record-bytes", type=int, default=10_000_000,
+                   help="reject records longer than this many bytes")
+    p.add_argument("--fail-on", action="append", default=[], metavar="EXPR",
+                   help="exit 1 when EXPR holds, e.g. 'hate_rate>0.01' or 'bias_score_mean>=1' (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from biasaudit.errors import UsageError
+    from biasaudit.scanner import scan
+
+    inputs = list(args.inputs)
+    dialogue = args.dialogue
+    if args.example:
+        from biasaudit.io import example_path
+
+        inputs.append(str(example_path()))
+        dialogue = True
+    if not inputs:
+        raise UsageError("scan needs at least one INPUT (or --example)")
+    result = scan(inputs, analyzers=args.analyzers, out=args.out, progress=None if not args.quiet else False,
+                  format=args.format, text_field=args.text_field, id_field=args.id_field, dialogue=dialogue,
+                  limit=args.limit, sample=args.sample, seed=args.seed, batch_size=args.batch_size,
+                  workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes,
+                  fail_on=args.fail_on)
+    if not args.quiet:
+        print_summary(result.report, args.out)
+    failed = result.gates_failed
+    for g in failed:
+        print(f"biasaudit: gate failed: {g['expr']} (value {fmt(g['value'])})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def print_summary(report: dict, out: str | None) -> None:
+    c = report["counts"]
+    print(f"read {c['read']:,} records: {c['scored']:,} scored, {c['rejected']:,} rejected")
+    for col, labels in report["labels"].items():
+        for lab, r in labels.items():
+            print(f"  {col} = {lab:<12} {fmt_rate(r)}")
+    for col, r in report["flags"].items():
+        print(f"  {col:<24} {fmt_rate(r)}")
+    for name, s in report["scores"].items():
+        print(f"  {name:<24} mean {fmt(s['mean'])}  std {fmt(s['std'])}  (n={s['n']:,})")
+    if out:
+        print(f"wrote {out}/report.html, report.md, report.json, records.parquet"
+              + (", rejected.jsonl" if c["rejected"] else ""))

@@ -1,0 +1,185 @@
+"""Fold scored batches into report statistics in one streaming pass (bounded memory, deterministic).
+
+Knows columns and their kinds, not files or analyzers; quantiles and histograms are filled in afterwards from
+one column at a time (``finish_scores``) so no pass ever holds the whole corpus.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from biasaudit.analyzers.base import Column
+from biasaudit.report.stats import Moments, rate
+
+QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+N_EXTREMES = 3
+EXTREME_TEXT_CHARS = 300
+#: Distinct values tracked per breakdown dimension; later new values are pooled under OTHER.
+MAX_GROUPS = 1000
+OTHER = "(other)"
+MISSING = "(none)"
+BREAKDOWNS = ("source", "speaker", "role", "turn_position")
+HIST_BINS = 30
+
+
+def turn_position(turn: Any, n_turns: Any) -> str:
+    """first / middle / last / single for a dialogue turn; MISSING outside dialogues."""
+    if turn is None or n_turns is None or pd.isna(turn) or pd.isna(n_turns):
+        return MISSING
+    turn, n_turns = int(turn), int(n_turns)
+    if n_turns <= 1:
+        return "single"
+    if turn == 0:
+        return "first"
+    return "last" if turn >= n_turns - 1 else "middle"
+
+
+@dataclass
+class _GroupStats:
+    """Per-group accumulators: moments per score, label counts, flag counts."""
+
+    n: int = 0
+    scores: dict[str, Moments] = field(default_factory=dict)
+    labels: dict[str, dict[str, int]] = field(default_factory=dict)
+    label_n: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+
+    def update(self, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
+        self.n += len(frame)
+        for col in columns:
+            values = frame[col.name]
+            if col.kind == "score":
+                self.scores.setdefault(col.name, Moments()).update(values.to_numpy(dtype=np.float64))
+            elif col.kind == "flag":
+                self.flags[col.name] = self.flags.get(col.name, 0) + int(values.sum())
+            else:
+                present = values.dropna()
+                self.label_n[col.name] = self.label_n.get(col.name, 0) + len(present)
+                counts = self.labels.setdefault(col.name, {})
+                for label, k in present.value_counts(sort=False).items():
+                    counts[str(label)] = counts.get(str(label), 0) + int(k)
+
+    def summary(self, columns: Sequence[Column], detail: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"n": self.n, "scores": {}, "labels": {}, "flags": {}}
+        for col in columns:
+            if col.kind == "score":
+                m = self.scores.get(col.name, Moments())
+                s = {"n": m.n, "mean": m.mean if m.n else math.nan, "std": m.std()}
+                if detail:
+                    s.update(n_nan=m.n_nan, min=m.min if m.n else math.nan, max=m.max if m.n else math.nan)
+                out["scores"][col.name] = s
+            elif col.kind == "flag":
+                out["flags"][col.name] = rate(self.flags.get(col.name, 0), self.n)
+            else:
+                counts, n = self.labels.get(col.name, {}), self.label_n.get(col.name, 0)
+                names = list(col.labels) + sorted(set(counts) - set(col.labels))
+                out["labels"][col.name] = {lab: rate(counts.get(lab, 0), n) for lab in names}
+        return out
+
+
+class Extremes:
+    """The N lowest and N highest finite values of a score with their record id and text (ties: first seen)."""
+
+    def __init__(self, k: int = N_EXTREMES) -> None:
+        self.k = k
+        self._low: list[tuple[float, int, str, str]] = []  # max-heap via negation
+        self._high: list[tuple[float, int, str, str]] = []  # min-heap
+        self._seq = 0
+
+    def update(self, values: np.ndarray, ids: Sequence[str], texts: Sequence[str]) -> None:
+        finite = np.flatnonzero(~np.isnan(values))
+        if finite.size == 0:
+            return
+        k = min(self.k, finite.size)
+        ascending = finite[np.argsort(values[finite], kind="stable")]
+        descending = finite[np.argsort(-values[finite], kind="stable")]  # stable: earlier ties first
+        candidates = {int(i) for i in ascending[:k]} | {int(i) for i in descending[:k]}
+        for i in sorted(candidates):
+            seq = self._seq + i
+            v, rid, text = float(values[i]), str(ids[i]), str(texts[i])[:EXTREME_TEXT_CHARS]
+            # ties keep the earlier record: compare (value, -seq) for the highest, (-value, -seq) for the lowest
+            item_low, item_high = (-v, -seq, rid, text), (v, -seq, rid, text)
+            if len(self._low) < self.k:
+                heapq.heappush(self._low, item_low)
+            elif item_low > self._low[0]:
+                heapq.heapreplace(self._low, item_low)
+            if len(self._high) < self.k:
+                heapq.heappush(self._high, item_high)
+            elif item_high > self._high[0]:
+                heapq.heapreplace(self._high, item_high)
+        self._seq += len(values)
+
+    def summary(self) -> dict[str, list[dict[str, Any]]]:
+        low = sorted(self._low, reverse=True)
+        high = sorted(self._high, reverse=True)
+        return {"lowest": [{"id": r, "value": -v, "text": t} for v, _, r, t in low],
+                "highest": [{"id": r, "value": v, "text": t} for v, _, r, t in high]}
+
+
+class Aggregator:
+    """Accumulates everything the report needs from scored record batches, in one pass."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = list(columns)
+        self.total = _GroupStats()
+        self.extremes = {c.name: Extremes() for c in self.columns if c.kind == "score"}
+        self.groups: dict[str, dict[str, _GroupStats]] = {dim: {} for dim in BREAKDOWNS}
+
+    def update(self, frame: pd.DataFrame) -> None:
+        """Add one batch: a DataFrame with record metadata columns plus every analyzer column."""
+        if frame.empty:
+            return
+        self.total.update(frame, self.columns)
+        ids, texts = frame["id"].tolist(), frame["text"].tolist()
+        for name, ext in self.extremes.items():
+            ext.update(frame[name].to_numpy(dtype=np.float64), ids, texts)
+        keys = {
+            "source": frame["source"].astype(object),
+            "speaker": frame["speaker"].astype(object),
+            "role": frame["role"].astype(object),
+            "turn_position": pd.Series([turn_position(t, n) for t, n in zip(frame["turn"], frame["n_turns"])],
+                                       index=frame.index, dtype=object),
+        }
+        for dim, key in keys.items():
+            key = key.where(key.notna(), MISSING).map(str)
+            groups = self.groups[dim]
+            for value, sub in frame.groupby(key, sort=False):
+                if value not in groups and len(groups) >= MAX_GROUPS:
+                    value = OTHER
+                groups.setdefault(value, _GroupStats()).update(sub, self.columns)
+
+    def summary(self) -> dict[str, Any]:
+        """Statistics that need no second pass: moments, rates with Wilson intervals, breakdowns, extremes."""
+        total = self.total.summary(self.columns, detail=True)
+        scores = total["scores"]
+        for name, ext in self.extremes.items():
+            scores[name]["extremes"] = ext.summary()
+        breakdowns: dict[str, Any] = {}
+        for dim, groups in self.groups.items():
+            if set(groups) <= {MISSING}:
+                continue  # the dimension is absent from this corpus (e.g. speaker outside dialogues)
+            ordered = sorted(groups.items(), key=lambda kv: (-kv[1].n, kv[0]))
+            breakdowns[dim] = {k: g.summary(self.columns, detail=False) for k, g in ordered}
+        return {"n": self.total.n, "scores": scores, "labels": total["labels"], "flags": total["flags"],
+                "breakdowns": breakdowns}
+
+
+def finish_scores(summary: dict[str, Any], column_values: Iterable[tuple[str, np.ndarray]]) -> None:
+    """Add quantiles and a histogram to each score summary from that column's full values (one at a time)."""
+    for name, values in column_values:
+        finite = values[~np.isnan(values)]
+        s = summary["scores"][name]
+        if finite.size == 0:
+            s["quantiles"] = {f"p{round(q * 100):02d}": math.nan for q in QUANTILES}
+            s["histogram"] = {"edges": [], "counts": []}
+            continue
+        qs = np.quantile(finite, QUANTILES)
+        s["quantiles"] = {f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)}
+        counts, edges = np.histogram(finite, bins=HIST_BINS)
+        s["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}

@@ -1,0 +1,104 @@
+"""Render report.json as one self-contained HTML file (inline CSS and PNG plots, no external assets).
+
+Every string that can come from a corpus or a path is HTML-escaped here; nothing else renders user text.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from biasaudit.report.markdown import fmt, fmt_rate
+from biasaudit.report.plots import histogram_png, rates_png
+
+_CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
+td,th{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f4f4f4}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.text{max-width:520px;white-space:pre-wrap;
+word-break:break-word}.fail{color:#b00;font-weight:bold}.plots img{margin:.3em}.muted{color:#777}"""
+
+
+def _t(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{_t(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(
+        f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>" for i, cell in enumerate(r)
+    ) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def render_html(report: dict[str, Any]) -> str:
+    c = report["counts"]
+    parts = [(f"<h1>biasaudit scan report</h1><p>Records read: <b>{_t(fmt(c['read']))}</b>, scored: "
+              f"<b>{_t(fmt(c['scored']))}</b>, rejected: <b>{_t(fmt(c['rejected']))}</b>.</p>")]
+    if report["inputs"]:
+        parts.append("<h2>Inputs</h2>" + _table(
+            ["source", "format", "records", "rejected", "sha256"],
+            [[_t(i["path"]), _t(i.get("format")), _t(fmt(i.get("records"))), _t(fmt(i.get("rejected"))),
+              f"<code>{_t((i.get('sha256') or '')[:16])}</code>"] for i in report["inputs"]], numeric_from=2))
+    if c["rejected_by_reason"]:
+        parts.append("<p>Rejected by reason: " + ", ".join(
+            f"{_t(k)}: {_t(v)}" for k, v in c["rejected_by_reason"].items()) + " (see rejected.jsonl)</p>")
+    if report["labels"] or report["flags"]:
+        parts.append("<h2>Rates</h2><div class=plots>")
+        for col, labels in report["labels"].items():
+            png = rates_png(col, labels)
+            if png:
+                parts.append(f'<img alt="{_t(col)} rates" src="{png}">')
+        if report["flags"]:
+            png = rates_png("flags", report["flags"])
+            if png:
+                parts.append(f'<img alt="flag rates" src="{png}">')
+        parts.append("</div>")
+        rows = [[_t(f"{col} = {lab}"), _t(fmt_rate(r)), _t(fmt(r["count"])), _t(fmt(r["n"]))]
+                for col, labels in report["labels"].items() for lab, r in labels.items()]
+        rows += [[_t(col), _t(fmt_rate(r)), _t(fmt(r["count"])), _t(fmt(r["n"]))]
+                 for col, r in report["flags"].items()]
+        parts.append(_table(["what", "rate [95% CI]", "count", "of"], rows))
+    if report["scores"]:
+        parts.append("<h2>Scores</h2><div class=plots>")
+        for name, s in report["scores"].items():
+            png = histogram_png(name, s)
+            if png:
+                parts.append(f'<img alt="{_t(name)} histogram" src="{png}">')
+        parts.append("</div>")
+        rows = []
+        for name, s in report["scores"].items():
+            q = s.get("quantiles") or {}
+            rows.append([_t(name)] + [_t(fmt(v)) for v in (s["n"], s["mean"], s["std"], s["min"], q.get("p05"),
+                                                             q.get("p50"), q.get("p95"), s["max"], s["n_nan"])])
+        parts.append(_table(["score", "n", "mean", "std", "min", "p05", "median", "p95", "max", "undefined"],
+                            rows))
+        parts.append("<h3>Extreme records</h3>")
+        rows = []
+        for name, s in report["scores"].items():
+            for end in ("highest", "lowest"):
+                for e in s.get("extremes", {}).get(end, []):
+                    rows.append([_t(name), _t(end), _t(fmt(e["value"])), _t(e["id"]),
+                                 f'<div class="text">{_t(e["text"])}</div>'])
+        parts.append(_table(["score", "end", "value", "id", "text"], rows, numeric_from=2)
+                     .replace('<td class="num"><div', "<td><div"))
+    for dim, groups in report["breakdowns"].items():
+        score_names = list(report["scores"])
+        label_cols = [(col, lab) for col, labs in report["labels"].items() for lab in labs]
+        header = [dim, "n"] + [f"{s} mean" for s in score_names] + [f"{lab} rate" for _, lab in label_cols]
+        rows = [[_t(key), _t(fmt(g["n"]))] + [_t(fmt(g["scores"][s]["mean"])) for s in score_names]
+                + [_t(fmt_rate(g["labels"][col][lab])) for col, lab in label_cols]
+                for key, g in list(groups.items())[:50]]
+        parts.append(f"<h2>By {_t(dim.replace('_', ' '))}</h2>" + _table(header, rows))
+    if report.get("gates"):
+        rows = [[_t(g["expr"]), _t(fmt(g["value"])),
+                 "passed" if g["passed"] else '<span class="fail">FAILED</span>'] for g in report["gates"]]
+        parts.append("<h2>Gates</h2>" + _table(["gate", "value", "result"], rows))
+    r = report["reproducibility"]
+    rows = [[_t(f"{a['name']}:{a['variant']}"), _t(a["version"]),
+             "<br>".join(f"{_t(k)} <code>{_t(v[:16])}</code>" for k, v in a["resources"].items()) or "-",
+             _t(", ".join(f"{k}={v}" for k, v in a["settings"].items()))] for a in r["analyzers"]]
+    parts.append("<h2>Reproducibility</h2><p class=muted>biasaudit " + _t(r["biasaudit"]) + ", Python "
+                 + _t(r["python"]) + "; " + _t(", ".join(f"{k} {v}" for k, v in r["packages"].items()))
+                 + "</p>" + _table(["analyzer", "version", "resources (sha256)", "settings"], rows, 9)
+                 + "<p class=muted>Settings: " + _t(r["settings"]) + "</p>")
+    return ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>biasaudit scan report</title>"
+            f"<style>{_CSS}</style></head><body>" + "".join(parts) + "</body></html>\n")

@@ -1,0 +1,109 @@
+"""Render report.json as Markdown for a repository or a pull request.
+
+A view only: every number comes from the report dict; corpus text is escaped so it cannot inject markup.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """A number as the reports show it: fixed digits, '-' when undefined."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def fmt_rate(r: dict[str, Any]) -> str:
+    """``12.50% [10.1, 15.3]`` from a rate dict."""
+    if r.get("rate") is None:
+        return "-"
+    return f"{100 * r['rate']:.2f}% [{100 * r['ci_low']:.2f}, {100 * r['ci_high']:.2f}]"
+
+
+def md_text(text: str, limit: int = 160) -> str:
+    """Corpus text made inert for a Markdown table cell."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = html.escape(text, quote=False)
+    for ch in "\\`*_[]|#<>":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out + [""]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    c = report["counts"]
+    lines = ["# biasaudit scan report", "",
+             (f"Records read: **{fmt(c['read'])}**, scored: **{fmt(c['scored'])}**, "
+              f"rejected: **{fmt(c['rejected'])}**."), ""]
+    if report["inputs"]:
+        lines += ["## Inputs", ""]
+        lines += _table(["source", "format", "records", "rejected", "sha256"],
+                        [[md_text(i["path"]), str(i.get("format")), fmt(i.get("records")), fmt(i.get("rejected")),
+                          f"`{(i.get('sha256') or '')[:16]}`"] for i in report["inputs"]])
+    if c["rejected_by_reason"]:
+        lines += ["Rejected by reason: " + ", ".join(f"{md_text(k)}: {v}"
+                                                      for k, v in c["rejected_by_reason"].items()), ""]
+    if report["labels"] or report["flags"]:
+        lines += ["## Rates (Wilson 95% intervals)", ""]
+        rows = [[f"{col} = {lab}", fmt_rate(r), fmt(r["count"]), fmt(r["n"])]
+                for col, labels in report["labels"].items() for lab, r in labels.items()]
+        rows += [[col, fmt_rate(r), fmt(r["count"]), fmt(r["n"])] for col, r in report["flags"].items()]
+        lines += _table(["what", "rate", "count", "of"], rows)
+    if report["scores"]:
+        lines += ["## Scores", ""]
+        rows = []
+        for name, s in report["scores"].items():
+            q = s.get("quantiles") or {}
+            rows.append([name, fmt(s["n"]), fmt(s["mean"]), fmt(s["std"]), fmt(s["min"]), fmt(q.get("p05")),
+                         fmt(q.get("p50")), fmt(q.get("p95")), fmt(s["max"]), fmt(s["n_nan"])])
+        lines += _table(["score", "n", "mean", "std", "min", "p05", "median", "p95", "max", "undefined"], rows)
+        lines += ["### Extreme records", ""]
+        rows = []
+        for name, s in report["scores"].items():
+            for end in ("highest", "lowest"):
+                for e in s.get("extremes", {}).get(end, [])[:1]:
+                    rows.append([name, end, fmt(e["value"]), md_text(e["id"], 60), md_text(e["text"])])
+        lines += _table(["score", "end", "value", "id", "text"], rows)
+    for dim, groups in report["breakdowns"].items():
+        lines += [f"## By {dim.replace('_', ' ')}", ""]
+        score_names = list(report["scores"])[:4]
+        label_cols = [(col, lab) for col, labs in report["labels"].items() for lab in list(labs)[:3]]
+        header = [dim, "n"] + [f"{s} mean" for s in score_names] + [f"{lab} rate" for _, lab in label_cols]
+        rows = []
+        for key, g in list(groups.items())[:25]:
+            rows.append([md_text(key, 60), fmt(g["n"])] + [fmt(g["scores"][s]["mean"]) for s in score_names]
+                        + [fmt_rate(g["labels"][col][lab]) for col, lab in label_cols])
+        lines += _table(header, rows)
+        if len(groups) > 25:
+            lines += [f"({len(groups) - 25} more groups in report.json)", ""]
+    for name in report.get("sections", {}):
+        lines += [f"## {name.replace('_', ' ').capitalize()}", "", "See report.json for the full section.", ""]
+    if report.get("gates"):
+        lines += ["## Gates", ""]
+        lines += _table(["gate", "value", "result"], [[md_text(g["expr"]), fmt(g["value"]),
+                                                       "passed" if g["passed"] else "**FAILED**"]
+                                                      for g in report["gates"]])
+    r = report["reproducibility"]
+    lines += ["## Reproducibility", "",
+              f"biasaudit {r['biasaudit']}, Python {r['python']}; "
+              + ", ".join(f"{k} {v}" for k, v in r["packages"].items()) + ".", ""]
+    lines += _table(["analyzer", "version", "resources (sha256)"],
+                    [[f"{a['name']}:{a['variant']}", a["version"],
+                      "<br>".join(f"{k} `{v[:12]}`" for k, v in a["resources"].items()) or "-"]
+                     for a in r["analyzers"]])
+    return "\n".join(lines)

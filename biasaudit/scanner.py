@@ -1,0 +1,299 @@
+"""``scan()``: stream records from corpus files through analyzers into records.parquet and a report.
+
+Orchestration only: readers parse, analyzers score, report/ aggregates and renders. Memory is bounded by the
+batch size (plus one score column at a time when quantiles are computed at the end).
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from biasaudit.analyzers.base import Analyzer
+from biasaudit.analyzers.registry import build_many
+from biasaudit.core import DEFAULT_BATCH_SIZE, column_frame, run_batch
+from biasaudit.errors import InputError, UsageError
+from biasaudit.io.records import RECORD_COLUMNS, Record, Rejected
+from biasaudit.report.aggregate import Aggregator, finish_scores
+from biasaudit.report.build import build_report, json_ready
+from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
+from biasaudit.report.writers import atomic_writer, write_report_files
+
+RECORDS_FILE = "records.parquet"
+REJECTED_FILE = "rejected.jsonl"
+
+
+@dataclass
+class ScanSettings:
+    """Every option that can change a scan's output; recorded verbatim in the report."""
+
+    format: str = "auto"
+    text_field: str = "text"
+    id_field: str | None = None
+    dialogue: bool = False
+    limit: int | None = None
+    sample: int | None = None
+    seed: int = 0
+    batch_size: int = DEFAULT_BATCH_SIZE
+    workers: int = 1
+    on_error: str = "skip"
+    max_record_bytes: int = 10_000_000
+    fail_on: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        if self.on_error not in ("skip", "fail"):
+            raise UsageError(f"on_error must be 'skip' or 'fail', got {self.on_error!r}")
+        for name in ("batch_size", "workers", "max_record_bytes"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("limit", "sample"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise UsageError(f"{name} must be at least 1, got {value}")
+
+
+class ScanResult:
+    """What a scan produced: ``report`` (the report.json dict), ``records`` (DataFrame, read on first use),
+    ``out_dir`` and ``gates_failed`` (the --fail-on gates that were violated)."""
+
+    def __init__(self, out_dir: Path, report: dict[str, Any], tmp: tempfile.TemporaryDirectory | None) -> None:
+        self.out_dir, self.report, self._tmp = out_dir, report, tmp
+        self._records: pd.DataFrame | None = None
+
+    @property
+    def records(self) -> pd.DataFrame:
+        if self._records is None:
+            self._records = pd.read_parquet(self.out_dir / RECORDS_FILE)
+        return self._records
+
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        path = self.out_dir / REJECTED_FILE
+        if not path.exists():
+            return []
+        import orjson
+
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+    @property
+    def gates_failed(self) -> list[dict[str, Any]]:
+        return [g for g in self.report.get("gates", []) if not g["passed"]]
+
+    def __repr__(self) -> str:
+        c = self.report["counts"]
+        return f"<ScanResult {c['scored']} scored, {c['rejected']} rejected -> {self.out_dir}>"
+
+
+# ---------------------------------------------------------------------------------------------------- workers
+_WORKER_ANALYZERS: list[Analyzer] = []
+
+
+def _init_worker(specs: list[str], options: dict[str, dict]) -> None:
+    _WORKER_ANALYZERS[:] = build_many(specs, options)
+
+
+def _score_in_worker(texts: list[str]) -> dict[str, Any]:
+    cols = run_batch(_WORKER_ANALYZERS, texts)
+    return {k: (list(v) if not isinstance(v, np.ndarray) else v) for k, v in cols.items()}
+
+
+# ---------------------------------------------------------------------------------------------------- stream
+def _limited(items: Iterator[Record | Rejected], limit: int | None) -> Iterator[Record | Rejected]:
+    """Stop after ``limit`` input records (read = scored + rejected)."""
+    if limit is None:
+        yield from items
+        return
+    for n, item in enumerate(items, 1):
+        yield item
+        if n >= limit:
+            return
+
+
+def _sampled(items: Iterator[Record | Rejected], k: int, seed: int) -> Iterator[Record | Rejected]:
+    """A seeded uniform sample of ``k`` records (reservoir, Algorithm R), yielded in input order.
+
+    Rejected items pass straight through: a bad record is reported whether or not it would have been sampled.
+    """
+    rng = random.Random(seed)
+    reservoir: list[tuple[int, Record]] = []
+    seen = 0
+    for item in items:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        if seen < k:
+            reservoir.append((seen, item))
+        else:
+            j = rng.randrange(seen + 1)
+            if j < k:
+                reservoir[j] = (seen, item)
+        seen += 1
+    for _, record in sorted(reservoir, key=lambda p: p[0]):
+        yield record
+
+
+def _batches(items: Iterable[Record | Rejected], size: int, on_error: str,
+             reject: Any) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for item in items:
+        if isinstance(item, Rejected):
+            if on_error == "fail":
+                raise InputError(item.reason, file=item.source, line=item.line, field=item.field)
+            reject(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _arrow_schema(analyzers: Sequence[Analyzer]) -> pa.Schema:
+    meta = {"id": pa.string(), "text": pa.string(), "source": pa.string(), "line": pa.int64(),
+            "conversation_id": pa.string(), "turn": pa.int64(), "n_turns": pa.int64(),
+            "speaker": pa.string(), "role": pa.string()}
+    kinds = {"score": pa.float64(), "flag": pa.bool_(), "label": pa.string()}
+    fields = [pa.field(name, meta[name]) for name in RECORD_COLUMNS]
+    fields += [pa.field(c.name, kinds[c.kind]) for a in analyzers for c in a.columns]
+    return pa.schema(fields)
+
+
+def _records_frame(records: list[Record]) -> pd.DataFrame:
+    data = {name: [getattr(r, name) for r in records] for name in RECORD_COLUMNS}
+    frame = pd.DataFrame(data)
+    for name in ("turn", "n_turns"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def _progress(enabled: bool | None):
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(disable=not enabled, unit=" rec", desc="scanning", file=sys.stderr, smoothing=0.1,
+                dynamic_ncols=True)
+
+
+# ---------------------------------------------------------------------------------------------------- scan
+def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any = None,
+         out: str | os.PathLike | None = None, *, analyzer_options: dict[str, dict] | None = None,
+         progress: bool | None = None, **options: Any) -> ScanResult:
+    """Score every record of ``source`` (one path, ``-`` for stdin, or a list) and build the report.
+
+    Options are the fields of ``ScanSettings`` (``format``, ``text_field``, ``id_field``, ``dialogue``,
+    ``limit``, ``sample``, ``seed``, ``batch_size``, ``workers``, ``on_error``, ``max_record_bytes``,
+    ``fail_on``). With ``out`` the directory receives records.parquet, report.json/.md/.html and, when any
+    record was bad, rejected.jsonl; without it they go to a temporary directory owned by the result.
+    """
+    from biasaudit.io.readers import ReadStats, iter_records
+
+    unknown = set(options) - set(ScanSettings.__dataclass_fields__)
+    if unknown:
+        raise UsageError(f"unknown scan options: {', '.join(sorted(unknown))}")
+    settings = ScanSettings(**options)
+    if isinstance(settings.fail_on, str):
+        settings.fail_on = [settings.fail_on]
+    settings.validate()
+    gates = parse_gates(settings.fail_on)
+    paths = [str(source)] if isinstance(source, (str, os.PathLike)) else [str(s) for s in source]
+    if not paths:
+        raise UsageError("no input given")
+    built = build_many(analyzers, analyzer_options)
+    columns = [c for a in built for c in a.columns]
+    validate_gates(gates, columns)
+
+    tmp = None
+    if out is None:
+        tmp = tempfile.TemporaryDirectory(prefix="biasaudit-scan-")
+        out_dir = Path(tmp.name)
+    else:
+        out_dir = Path(out)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out {out_dir} exists and is not a directory")
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    stats = ReadStats()
+    items = iter_records(paths, format=settings.format, text_field=settings.text_field,
+                         id_field=settings.id_field, dialogue=settings.dialogue,
+                         max_record_bytes=settings.max_record_bytes, stats=stats)
+    items = _limited(items, settings.limit)
+    if settings.sample is not None:
+        items = _sampled(items, settings.sample, settings.seed)
+
+    aggregator = Aggregator(columns)
+    n_rejected, rejected_reasons = 0, {}
+    schema = _arrow_schema(built)
+    import orjson
+
+    with atomic_writer(out_dir / REJECTED_FILE, binary=True, keep_empty=False) as rej_fh, \
+            atomic_writer(out_dir / RECORDS_FILE, binary=True) as rec_fh, _progress(progress) as bar:
+        def reject(item: Rejected) -> None:
+            nonlocal n_rejected
+            n_rejected += 1
+            key = item.reason.split(":")[0][:80]
+            rejected_reasons[key] = rejected_reasons.get(key, 0) + 1
+            rej_fh.write(orjson.dumps(item.as_dict()) + b"\n")
+
+        writer = pq.ParquetWriter(rec_fh, schema)
+        try:
+            for records, cols in _scored(built, analyzer_options, settings,
+                                         _batches(items, settings.batch_size, settings.on_error, reject)):
+                frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                aggregator.update(frame)
+                bar.update(len(records))
+        finally:
+            writer.close()
+
+    summary = aggregator.summary()
+    score_names = [c.name for c in columns if c.kind == "score"]
+    finish_scores(summary, ((name, pq.read_table(out_dir / RECORDS_FILE, columns=[name]).column(0)
+                             .to_numpy(zero_copy_only=False).astype(np.float64)) for name in score_names))
+    sections: dict[str, Any] = {}
+    if any(type(a).report_sections is not Analyzer.report_sections for a in built):
+        frame = pd.read_parquet(out_dir / RECORDS_FILE)
+        for a in built:
+            sections.update(a.report_sections(frame))
+    report = build_report(analyzers=built, summary=summary, read_stats=stats, n_rejected=n_rejected,
+                          rejected_reasons=rejected_reasons, settings=asdict(settings), sections=sections)
+    report["gates"] = evaluate_gates(gates, report)
+    report = json_ready(report)
+    write_report_files(report, out_dir)
+    return ScanResult(out_dir, report, tmp)
+
+
+def _scored(built: list[Analyzer], analyzer_options: dict | None, settings: ScanSettings,
+            batches: Iterator[list[Record]]) -> Iterator[tuple[list[Record], dict[str, Any]]]:
+    """Yield (records, columns) per batch, in input order, scored here or in worker processes."""
+    if settings.workers <= 1:
+        for records in batches:
+            yield records, run_batch(built, [r.text for r in records])
+        return
+    specs = [a.spec for a in built]
+    ctx = get_context("spawn")  # fork is unsafe with torch/BLAS threads; spawn costs ~1 s per worker once
+    with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(specs, analyzer_options or {})) as pool:
+        pending: deque = deque()
+        for records in batches:
+            pending.append((records, pool.submit(_score_in_worker, [r.text for r in records])))
+            if len(pending) >= 2 * settings.workers:
+                done_records, fut = pending.popleft()
+                yield done_records, fut.result()
+        while pending:
+            done_records, fut = pending.popleft()
+            yield done_records, fut.result()
