@@ -1,0 +1,216 @@
+"""Identity-term lexicon: which records mention which social group, and swapping one group term for another.
+
+Whole-word matching of a user-editable word list; it must not guess senses, score texts or hold corpus text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from biasaudit.errors import InputError
+from biasaudit.resources import lexicon_path, sha256_tree
+
+_SEP = re.compile(r"[\s\-]+")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def normalise_term(term: str) -> str:
+    """The key a term or a matched span is compared by: lower case, spaces and hyphens collapsed to one space."""
+    return _SEP.sub(" ", term.strip().lower())
+
+
+def term_regex(terms: Iterable[str]) -> str:
+    """One regex matching any of ``terms`` as a whole word (longest first; space/hyphen match either)."""
+    keys = sorted({normalise_term(t) for t in terms if t.strip()}, key=lambda k: (-len(k), k))
+    alts = [r"[\s\-]+".join(re.escape(part) for part in key.split(" ")) for key in keys]
+    if not alts:
+        return r"(?!x)x"
+    # The first-character lookahead lets the engine skip most positions quickly (about 2x faster).
+    firsts = "".join(re.escape(c) for c in sorted({k[0] for k in keys}))
+    return r"(?<!\w)(?=[" + firsts + r"])(?:" + "|".join(alts) + r")(?!\w)"
+
+
+def indefinite_article(word: str) -> str:
+    """'a' or 'an' before ``word`` (spelling rule with the usual exceptions; enough for group adjectives)."""
+    w = word.strip().lower()
+    if w.startswith(("eu", "uni", "use", "usu", "one", "uk")):
+        return "a"
+    return "an" if w[:1] in tuple("aeiou") or w.startswith(("hour", "honest", "heir")) else "a"
+
+
+def substitute(text: str, core_regex: str, replacement: str) -> str:
+    """Replace every match of ``core_regex`` in ``text`` by ``replacement``, fixing a preceding a/an.
+
+    Keeps the original's capitalisation (``Muslim`` -> ``Jewish``, ``muslim`` -> ``jewish``, sentence start
+    capitalised). Used for counterfactual records and for filling templates at their ``{}``.
+    """
+    pattern = re.compile(r"(?:(?<!\w)(a|an)(\s+))?(" + core_regex + ")", re.IGNORECASE)
+
+    def repl(m: re.Match) -> str:
+        core = m.group(3)
+        new = replacement
+        if core[:1].isupper() or (not core[:1].isalpha() and m.start(3) == 0):
+            new = new[:1].upper() + new[1:]
+        elif core[:1].islower() and not replacement[:1].isupper():
+            new = new[:1].lower() + new[1:]
+        if m.group(1) is None:
+            return new
+        article = indefinite_article(new)
+        if m.group(1)[:1].isupper():
+            article = article.capitalize()
+        return article + m.group(2) + new
+
+    return pattern.sub(repl, text)
+
+
+@dataclass(frozen=True, eq=False)
+class IdentityLexicon:
+    """Group families (gender, religion, ...), their subgroups, mention terms and swap adjectives.
+
+    ``groups[family][subgroup]`` are the mention terms; ``swaps[family][subgroup]`` the swap adjectives.
+    """
+
+    groups: dict[str, dict[str, tuple[str, ...]]]
+    swaps: dict[str, dict[str, tuple[str, ...]]]
+    source: str
+    sha256: str
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> IdentityLexicon:
+        """The shipped lexicon (``lexicons/identity``), or a user's folder of ``*.yaml`` files or one file."""
+        if path is None:
+            return _load_default()
+        return _load(Path(path))
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names of ``mentions``: each family, then ``family/subgroup`` for its subgroups."""
+        cols = []
+        for family, subs in self.groups.items():
+            cols.append(family)
+            cols.extend(f"{family}/{sub}" for sub in subs)
+        return cols
+
+    def mentions(self, texts: Sequence[str] | pd.Series) -> pd.DataFrame:
+        """Boolean frame, one row per text and one column per family and ``family/subgroup``.
+
+        Case-insensitive whole-word matching; missing texts mention nothing. Keeps a Series' index.
+        """
+        s = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
+        index = s.index
+        s = s.where(s.notna(), "").astype(str).reset_index(drop=True)
+        out: dict[str, np.ndarray] = {}
+        for family, subs in self.groups.items():
+            pattern = _family_regex(tuple(t for terms in subs.values() for t in terms))
+            found = s.str.findall(pattern).explode().dropna()
+            keys = found.map(normalise_term)
+            rows = found.index.to_numpy()
+            any_col = np.zeros(len(s), dtype=bool)
+            sub_cols = {}
+            for sub, terms in subs.items():
+                col = np.zeros(len(s), dtype=bool)
+                col[rows[keys.isin({normalise_term(t) for t in terms}).to_numpy()]] = True
+                sub_cols[f"{family}/{sub}"] = col
+                any_col |= col
+            out[family] = any_col
+            out.update(sub_cols)
+        return pd.DataFrame(out, index=index, columns=self.columns)
+
+    def swap_terms(self, family: str) -> list[tuple[str, str]]:
+        """``(subgroup, term)`` for every swap adjective of ``family``, in file order, without duplicates."""
+        seen, out = set(), []
+        for sub, terms in self.swaps[family].items():
+            for term in terms:
+                if normalise_term(term) not in seen:
+                    seen.add(normalise_term(term))
+                    out.append((sub, term))
+        return out
+
+    def find_swap(self, text: str) -> tuple[str, str, str] | None:
+        """The first swap adjective in ``text`` as ``(family, subgroup, term)``, or None."""
+        m = self._swap_pattern.search(text or "")
+        return self._swap_index[normalise_term(m.group(0))] if m else None
+
+    @cached_property
+    def _swap_index(self) -> dict[str, tuple[str, str, str]]:
+        index: dict[str, tuple[str, str, str]] = {}
+        for family in self.swaps:
+            for sub, term in self.swap_terms(family):
+                index.setdefault(normalise_term(term), (family, sub, term))
+        return index
+
+    @cached_property
+    def _swap_pattern(self) -> re.Pattern:
+        return _compiled(term_regex(self._swap_index))
+
+    def info(self) -> dict[str, object]:
+        """Where the lexicon came from and its fingerprint, for the report."""
+        return {"source": self.source, "sha256": self.sha256,
+                "families": {f: list(subs) for f, subs in self.groups.items()}}
+
+
+@lru_cache(maxsize=64)
+def _family_regex(terms: tuple[str, ...]) -> re.Pattern:
+    return re.compile(term_regex(terms), re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _compiled(regex: str) -> re.Pattern:
+    return re.compile(regex, re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> IdentityLexicon:
+    return _load(lexicon_path("identity"))
+
+
+def _load(path: Path) -> IdentityLexicon:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    elif path.is_file():
+        files = [path]
+    else:
+        raise InputError("identity lexicon not found", file=str(path))
+    if not files:
+        raise InputError("no *.yaml identity-term files in this folder", file=str(path))
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
+    swaps: dict[str, dict[str, tuple[str, ...]]] = {}
+    for file in files:
+        family, g, s = _parse_family(file)
+        if family in groups:
+            raise InputError(f"family {family!r} is defined twice", file=str(file))
+        groups[family], swaps[family] = g, s
+    return IdentityLexicon(groups, swaps, str(path), sha256_tree(path))
+
+
+def _parse_family(file: Path) -> tuple[str, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InputError(f"not valid YAML: {err}", file=str(file)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("subgroups"), dict):
+        raise InputError("expected a mapping with 'family' and 'subgroups'", file=str(file))
+    family = data.get("family")
+    if not isinstance(family, str) or not _NAME.match(family):
+        raise InputError("'family' must be a lower-case name (letters, digits, _)", file=str(file), field="family")
+    groups, swaps = {}, {}
+    for sub, entry in data["subgroups"].items():
+        where = f"subgroups.{sub}"
+        if not isinstance(sub, str) or not _NAME.match(sub) or not isinstance(entry, dict):
+            raise InputError("each subgroup needs a lower-case name and a mapping", file=str(file), field=where)
+        terms, swap = entry.get("terms") or [], entry.get("swap") or []
+        for value, name in ((terms, "terms"), (swap, "swap")):
+            if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+                raise InputError(f"'{name}' must be a list of words", file=str(file), field=f"{where}.{name}")
+        if not terms and not swap:
+            raise InputError("a subgroup needs at least one term or swap term", file=str(file), field=where)
+        groups[sub] = tuple(t.strip() for t in terms)
+        swaps[sub] = tuple(t.strip() for t in swap)
+    return family, groups, swaps
