@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "biasaudit.analyzers"
 #: Built-in analyzers, imported lazily so that ``import biasaudit`` stays fast.
 BUILTIN: dict[str, str] = {
     "sentiment": "biasaudit.analyzers.sentiment:SentimentAnalyzer",
+    "linguistic_bias": "biasaudit.analyzers.linguistic_bias:LinguisticBiasAnalyzer",
 }
 
 #: What ``analyze``/``scan`` run when the caller names no analyzer (those that are installed).
