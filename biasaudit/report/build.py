@@ -37,7 +37,7 @@ def build_report(*, analyzers: Sequence[Analyzer], summary: dict[str, Any], read
                  sections: dict[str, Any]) -> dict[str, Any]:
     from biasaudit import __version__
 
-    inputs = read_stats.as_list() if hasattr(read_stats, "as_list") else []
+    inputs = read_stats.as_dict()["sources"]
     n_scored = summary["n"]
     columns = {c.name: {"analyzer": a.spec, "kind": c.kind, "description": c.description,
                         **({"labels": list(c.labels)} if c.labels else {})}
