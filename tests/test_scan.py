@@ -126,7 +126,7 @@ def assert_close(a, b, path="report"):
 
 def test_same_input_same_report_across_batch_sizes_and_workers(corpus, tmp_path):
     base = biasaudit.scan(corpus, id_field="id", analyzers="sentiment", out=tmp_path / "a", batch_size=2)
-    again = biasaudit.scan(corpus, id_field="id", analyzers="sentiment", out=tmp_path / "b", batch_size=2)
+    biasaudit.scan(corpus, id_field="id", analyzers="sentiment", out=tmp_path / "b", batch_size=2)
     assert (tmp_path / "a" / "report.json").read_bytes() == (tmp_path / "b" / "report.json").read_bytes()
     parallel = biasaudit.scan(corpus, id_field="id", analyzers="sentiment", batch_size=2, workers=2)
     for key in ("counts", "scores", "labels", "flags", "breakdowns"):
