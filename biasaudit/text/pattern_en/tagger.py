@@ -66,82 +66,71 @@ def _apply_morphology(word: str, prev_word: str | None, next_word: str | None) -
     return tag
 
 
+# Where each context command looks, as (offset, field) pairs: 0 = word, 1 = tag. A rule fires when the
+# values there equal its arguments; "1or2"-style commands fire when any one position equals x.
+_ANY_OF = {
+    "prev1or2tag": ((-1, 1), (-2, 1)), "next1or2tag": ((1, 1), (2, 1)),
+    "prev1or2or3tag": ((-1, 1), (-2, 1), (-3, 1)), "next1or2or3tag": ((1, 1), (2, 1), (3, 1)),
+    "prev1or2wd": ((-1, 0), (-2, 0)), "next1or2wd": ((1, 0), (2, 0)),
+}
+_ALL_OF = {
+    "prevtag": ((-1, 1),), "nexttag": ((1, 1),), "prev2tag": ((-2, 1),), "next2tag": ((2, 1),),
+    "curwd": ((0, 0),), "prevwd": ((-1, 0),), "nextwd": ((1, 0),),
+    "surroundtag": ((-1, 1), (1, 1)), "prevwdtag": ((-1, 0), (-1, 1)), "nextwdtag": ((1, 0), (1, 1)),
+    "wdprevtag": ((-1, 1), (0, 0)), "wdnexttag": ((0, 0), (1, 1)), "wdand2aft": ((0, 0), (2, 0)),
+    "wdand2tagbfr": ((-2, 1), (0, 0)), "wdand2tagaft": ((0, 0), (2, 1)), "lbigram": ((-1, 0), (0, 0)),
+    "rbigram": ((0, 0), (1, 0)), "prevbigram": ((-2, 1), (-1, 1)), "nextbigram": ((1, 1), (2, 1)),
+}
+# (lookups, rank -> new tag): lookups is a tuple of (positions, is-any-of, {key: best rank}).
+_Index = tuple[tuple[tuple[tuple[tuple[int, int], ...], bool, dict], ...], dict[int, str]]
+
+
 @lru_cache(maxsize=1)
-def _context_index() -> dict[str, tuple[tuple[str, str, str, str], ...]]:
-    """From-tag -> its context rules plus the "*" rules, in file order, reversed (the last match wins)."""
-    rules = [(r[0], r[1], r[2].lower(), r[3], r[4] if len(r) > 4 else "") for r in _data.context()]
-    tags = {r[0] for r in rules if r[0] != "*"}
+def _context_index() -> dict[str, _Index]:
+    """From-tag -> its rules and the "*" rules, indexed by trigger; a higher rank is a later rule (it wins)."""
+    by_tag: dict[str, dict[str, dict]] = {}
+    to_tag: dict[int, str] = {}
+    for rank, r in enumerate(_data.context()):
+        frm, to, cmd = r[0], r[1], r[2].lower()
+        args = (r[3], r[4] if len(r) > 4 else "")
+        if cmd in _ANY_OF or len(_ALL_OF.get(cmd, ())) == 1:
+            key = args[0]
+        elif cmd in _ALL_OF:
+            key = args
+        else:
+            continue  # a command Pattern's or-chain does not test never fires
+        to_tag[rank] = to
+        by_tag.setdefault(frm, {}).setdefault(cmd, {})[key] = rank
+    star = by_tag.pop("*", {})
     index = {}
-    for tag in tags | {"*"}:
-        chosen = [(to, cmd, x, y) for frm, to, cmd, x, y in rules if frm == tag or frm == "*"]
-        index[tag] = tuple(reversed(chosen))
+    for tag in set(by_tag) | {"*"}:
+        cmds: dict[str, dict] = {c: dict(keys) for c, keys in star.items()}
+        for c, keys in by_tag.get(tag, {}).items():
+            merged = cmds.setdefault(c, {})
+            for key, rank in keys.items():
+                merged[key] = max(rank, merged.get(key, -1))
+        lookups = tuple((_ANY_OF.get(c) or _ALL_OF[c], c in _ANY_OF, keys) for c, keys in cmds.items())
+        index[tag] = (lookups, to_tag)
     return index
 
 
-def _context_match(cmd: str, x: str, y: str, t: list, i: int) -> bool:
-    if cmd == "prevtag":
-        return x == t[i - 1][1]
-    if cmd == "nexttag":
-        return x == t[i + 1][1]
-    if cmd == "surroundtag":
-        return x == t[i - 1][1] and y == t[i + 1][1]
-    if cmd == "curwd":
-        return x == t[i][0]
-    if cmd == "prevwd":
-        return x == t[i - 1][0]
-    if cmd == "nextwd":
-        return x == t[i + 1][0]
-    if cmd == "wdnexttag":
-        return x == t[i][0] and y == t[i + 1][1]
-    if cmd == "wdprevtag":
-        return x == t[i - 1][1] and y == t[i][0]
-    if cmd == "prev1or2tag":
-        return x in (t[i - 1][1], t[i - 2][1])
-    if cmd == "next1or2tag":
-        return x in (t[i + 1][1], t[i + 2][1])
-    if cmd == "prev1or2or3tag":
-        return x in (t[i - 1][1], t[i - 2][1], t[i - 3][1])
-    if cmd == "next1or2or3tag":
-        return x in (t[i + 1][1], t[i + 2][1], t[i + 3][1])
-    if cmd == "prev2tag":
-        return x == t[i - 2][1]
-    if cmd == "next2tag":
-        return x == t[i + 2][1]
-    if cmd == "prev1or2wd":
-        return x in (t[i - 1][0], t[i - 2][0])
-    if cmd == "next1or2wd":
-        return x in (t[i + 1][0], t[i + 2][0])
-    if cmd == "prevwdtag":
-        return x == t[i - 1][0] and y == t[i - 1][1]
-    if cmd == "nextwdtag":
-        return x == t[i + 1][0] and y == t[i + 1][1]
-    if cmd == "wdand2aft":
-        return x == t[i][0] and y == t[i + 2][0]
-    if cmd == "wdand2tagbfr":
-        return x == t[i - 2][1] and y == t[i][0]
-    if cmd == "wdand2tagaft":
-        return x == t[i][0] and y == t[i + 2][1]
-    if cmd == "lbigram":
-        return x == t[i - 1][0] and y == t[i][0]
-    if cmd == "rbigram":
-        return x == t[i][0] and y == t[i + 1][0]
-    if cmd == "prevbigram":
-        return x == t[i - 2][1] and y == t[i - 1][1]
-    if cmd == "nextbigram":
-        return x == t[i + 1][1] and y == t[i + 2][1]
-    return False  # unknown commands never fire (Pattern's or-chain)
-
-
 def _apply_context(tagged: list[list[str]]) -> None:
-    """Left to right; at each token all rules test its original tag, so the last matching rule decides."""
+    """Left to right; at each token every rule tests its original tag and the last matching rule decides."""
     index = _context_index()
     star = index["*"]
     t = [_PAD] * 3 + tagged + [_PAD] * 3
     for i in range(3, len(t) - 3):
-        for to, cmd, x, y in index.get(t[i][1], star):
-            if _context_match(cmd, x, y, t, i):
-                t[i] = [t[i][0], to]
-                break
+        lookups, to_tag = index.get(t[i][1], star)
+        best = -1
+        for positions, any_of, keys in lookups:
+            if any_of or len(positions) == 1:
+                for off, field in positions:
+                    best = max(best, keys.get(t[i + off][field], -1))
+            else:
+                (o1, f1), (o2, f2) = positions
+                best = max(best, keys.get((t[i + o1][f1], t[i + o2][f2]), -1))
+        if best >= 0:
+            t[i] = [t[i][0], to_tag[best]]
     tagged[:] = t[3:-3]
 
 
@@ -150,7 +139,7 @@ def _apply_entities(tagged: list[list[str]]) -> None:
     i, n = 0, len(tagged)
     while i < n:
         w = tagged[i][0].lower()
-        if _URL.match(w) or _WWW.match(w) or _EMAIL.match(w):
+        if ("@" in w or w.startswith(("http://", "www."))) and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
             tagged[i][1] = "NNP"
         for e in ents.get(w, ()):
             words, suffix = (e[:-1], "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (e, "")
