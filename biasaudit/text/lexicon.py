@@ -4,9 +4,10 @@ Matching is exact surface form (the caller lower-cases and tokenises); this modu
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 

@@ -15,17 +15,9 @@ from __future__ import annotations
 import re
 
 #: Lower-cased abbreviations (without the final period) that do not end a sentence. Hand-written: Punkt's
-#: trained list is not available; these are common English abbreviations of news and dialogue text.
-ENGLISH_ABBREVIATIONS: frozenset[str] = frozenset("""
-a.m p.m a.d b.c e.g i.e etc vs v cf al approx dept est govt misc
-mr mrs ms messrs dr prof rev hon st jr sr sen rep gov pres gen col lt maj capt cmdr sgt adm fr
-inc corp co ltd llc bros assn univ ave blvd rd mt ft
-jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-u.s u.s.a u.k u.n e.u d.c n.y l.a
-no nos vol vols p pp fig figs ed eds ch sec
-ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont neb nev
-okla ore pa penn tenn tex va vt wash wis wyo
-""".split())
+#: trained list is not available; these are common English abbreviations of news and dialogue text, minus
+#: those that are also everyday words at the end of a sentence ("no.", "ill.", "sun.", "miss.", ...).
+ENGLISH_ABBREVIATIONS: frozenset[str] = frozenset(["a.m", "p.m", "a.d", "b.c", "e.g", "i.e", "etc", "vs", "cf", "approx", "dept", "govt", "misc", "mr", "mrs", "ms", "messrs", "dr", "prof", "st", "jr", "sr", "sen", "rep", "gov", "pres", "lt", "maj", "capt", "cmdr", "sgt", "adm", "inc", "corp", "co", "ltd", "llc", "bros", "assn", "univ", "ave", "blvd", "rd", "mt", "ft", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "tue", "tues", "thu", "thur", "thurs", "fri", "u.s", "u.s.a", "u.k", "u.n", "e.u", "d.c", "n.y", "l.a", "ala", "ariz", "ark", "calif", "colo", "conn", "fla", "ga", "kan", "kans", "ky", "md", "mich", "minn", "mont", "neb", "nev", "okla", "penn", "tenn", "tex", "vt", "wis", "wyo"])
 
 # --- Punkt (nltk.tokenize.punkt, PunktLanguageVars / PunktSentenceTokenizer, NLTK 3.2.5) -------------------
 _NON_WORD = r"(?:[?!)\";}\]\*:@\'\({\[])"
@@ -52,11 +44,9 @@ def _breaks_at(tok: str, next_tok: str | None, abbreviations: frozenset[str]) ->
     initial = bool(_INITIAL.match(tok))
     if (stem in abbreviations or stem.split("-")[-1] in abbreviations) and not initial:
         return False  # an abbreviation: a break only if the next word is capitalised (never, lower-cased)
-    if next_tok is not None and (initial or _NUMERIC.match(tok.lower())):
-        # Orthographic heuristic: punctuation or a lower-case word after an initial/number is no sentence start.
-        if next_tok in ";:,.!?" or next_tok[0].islower():
-            return False
-    return True
+    # Orthographic heuristic: punctuation or a lower-case word after an initial/number is no sentence start.
+    return not (next_tok is not None and (initial or _NUMERIC.match(tok.lower()))
+                and (next_tok in ";:,.!?" or next_tok[0].islower()))
 
 
 def _contains_break(context: str, abbreviations: frozenset[str]) -> bool:
