@@ -1,0 +1,27 @@
+"""Plain-text reader: each non-blank line is one record, its text the line without the line ending.
+
+It must not strip or normalise the text (analyzers see the line as written), nor read a whole file.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from biasaudit.io.lines import excerpt
+from biasaudit.io.records import Record, Rejected
+
+
+def read_text(lines: Iterable[tuple[int, bytes] | Rejected], source: str) -> Iterator[Record | Rejected]:
+    """Records from numbered lines; a line that is not valid UTF-8 is Rejected. Ids are ``<basename>:<line>``."""
+    base = os.path.basename(source)
+    for item in lines:
+        if item.__class__ is Rejected:
+            yield item
+            continue
+        lineno, line = item
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            yield Rejected(source, lineno, f"invalid UTF-8 at byte {err.start}", raw=excerpt(line))
+            continue
+        yield Record(f"{base}:{lineno}", text, source, lineno)
