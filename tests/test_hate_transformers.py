@@ -9,16 +9,20 @@ import shutil
 import numpy as np
 import pytest
 
-from biasaudit.analyzers.hate_transformers import (HEAD_META, TransformersHateModel, map_labels,
-                                                   train_linear_head)
+from biasaudit.analyzers.hate_transformers import (
+    HEAD_META,
+    TransformersHateModel,
+    map_labels,
+    train_linear_head,
+)
 from biasaudit.errors import InputError, UsageError
 
 pytestmark = pytest.mark.transformers
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-WORDS = ("i am a the person people is are we they you it this that was good bad nice day very not and "
-         "muslim gay old young woman man").split()
+WORDS = ["i", "am", "a", "the", "person", "people", "is", "are", "we", "they", "you", "it", "this", "that", "was",
+         "good", "bad", "nice", "day", "very", "not", "and", "muslim", "gay", "old", "young", "woman", "man"]
 TEXTS = ["I am a Muslim person.", "This was a very nice day", "they are not good",
          "you", "The old woman and the young man are nice people and this is very very good"]
 
