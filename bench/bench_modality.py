@@ -12,7 +12,7 @@ from pathlib import Path
 
 from biasaudit.text.pattern_en import _data, modality
 
-_WORDS = (
+_VOCAB = (
     "the a an this that my our your their his her we you they i he she it people someone everyone nobody "
     "government president company school teacher students doctor report study data evidence fact theory "
     "money jobs city country world market health policy program plan decision problem question opinion "
@@ -23,7 +23,8 @@ _WORDS = (
     "very really probably perhaps maybe clearly always never often usually almost not n't just also "
     "and but or because if when while although however despite whether of in on at for with by from to "
     "about into over after before"
-).split()
+)
+_WORDS = _VOCAB.split()
 _NAMES = ("Obama", "Bush", "Google", "London", "Maria", "Congress", "Monday")
 _PUNCT = (",", ",", ";", ":")
 

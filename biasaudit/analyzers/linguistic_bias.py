@@ -154,7 +154,10 @@ class LinguisticBiasAnalyzer(Analyzer):
 
     Variants: ``hutto2015`` (the reference model, its quirks reproduced) and ``henderson2018`` (Henderson et
     al.'s copy: their pre-processing and their bug that zeroes single-word matches of the nine reference lists).
-    Options: ``extras`` adds the features the reference computed but the model does not use;
+    Options: ``extras`` adds the features the reference computed but the model does not use (implicative,
+    coherence, degree-modifier and six LIWC ratios, unique word count, Pattern mood); not among them: Pattern
+    subjectivity (needs Pattern's ``en-sentiment.xml``, which biasaudit does not have) and textstat's FK grade
+    (not ported yet);
     ``liwc`` names a folder of ``liwc_<category>.txt`` files or a licensed LIWC ``.dic`` to use instead of the
     shipped lists; ``liwc_wildcards`` is ``"reference"`` (prefix entries never match, as the coefficients were
     fitted) or ``"prefix"`` (correct LIWC matching, a different instrument); ``modality=False`` skips the

@@ -18,4 +18,4 @@ def modality(text: str) -> float:
 
 def mood(text: str) -> str:
     """Pattern's ``mood(Sentence(parse(text, lemmata=True)))``: indicative/imperative/conditional/subjunctive."""
-    return _moods.mood(sentence_words(text, chunks=True))
+    return _moods.mood(sentence_words(text))

@@ -1,6 +1,8 @@
-"""Pattern 2.6's ``mood()``: imperative, conditional, subjunctive or indicative, from tags and chunks.
+"""Pattern 2.6's ``mood()``: imperative, conditional, subjunctive or indicative, from the parsed words.
 
 Follows Pattern's heuristics as written (parse without relations, so no subject is ever known); must not improve them.
+Pattern's ``verb(w)`` also asks that w sit outside any chunk or in a VP; its chunker puts every VB*/MD word in a VP
+(no other chunk pattern can match a VB*/MD tag), so a tag test is the same thing and no chunker is needed.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ def _s(w: Word) -> str:
 
 
 def _is_verb(w: Word) -> bool:
-    return bool(w.type) and w.type.startswith(("VB", "MD")) and (w.chunk is None or w.chunk.endswith("VP"))
+    return bool(w.type) and w.type.startswith(("VB", "MD"))
 
 
 def _is_question(S: list[Word]) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from biasaudit.text.pattern_en.chunker import find_chunks
 from biasaudit.text.pattern_en.lemmatizer import lemma
 from biasaudit.text.pattern_en.tagger import find_tags
 from biasaudit.text.pattern_en.tokenizer import find_tokens
@@ -17,11 +16,10 @@ _SLASH = "&slash;"
 
 
 class Word(NamedTuple):
-    """One word of a Pattern ``Sentence``: surface string, Penn tag, chunk tag (None = outside), lemma."""
+    """One word of a Pattern ``Sentence``: surface string, Penn tag, lemma."""
 
     string: str
     type: str | None
-    chunk: str | None
     lemma: str | None
 
 
@@ -42,32 +40,21 @@ def _field(value: str, is_word: bool) -> str | None:
     return value
 
 
-def sentence_words(text: str, chunks: bool = False) -> list[Word]:
+def sentence_words(text: str) -> list[Word]:
     """Words of ``Sentence(parse(text, lemmata=True))``: all sentences fused into one, per the quirk.
 
-    Chunk tags are computed only when asked (``mood`` needs them); otherwise "O" stands in, which keeps
-    every token at five slash-separated fields, all that matters for the fusion.
+    Chunk and PNP tags never matter to ``modality`` or ``mood`` (see moods.py), so "O" stands in for them:
+    it keeps every token at Pattern's five slash-separated fields, which is all the fusion depends on.
     """
     lines = []
     for tokens in find_tokens(text):
-        tagged = find_tags(tokens)
-        chunk_tags = find_chunks(tagged) if chunks else ["O"] * len(tagged)
         lines.append(" ".join(
-            "/".join((w.replace("/", _SLASH), t, c, "O", lemma(w, t)))
-            for (w, t), c in zip(tagged, chunk_tags)
+            "/".join((w.replace("/", _SLASH), t, "O", "O", lemma(w, t))) for w, t in find_tags(tokens)
         ))
     words = []
     for chars in "\n".join(lines).split(" "):
         if not chars:
             continue
         f = chars.split("/")[:5] + [None] * (5 - min(5, chars.count("/") + 1))
-        chunk = f[2] and _field(f[2], False)
-        if chunk is not None and chunk.startswith(("B-", "I-")):
-            chunk = chunk[2:]
-        words.append(Word(
-            _field(f[0], True),
-            f[1] and _field(f[1], False),
-            chunk,
-            f[4] and _field(f[4], True),
-        ))
+        words.append(Word(_field(f[0], True), f[1] and _field(f[1], False), f[4] and _field(f[4], True)))
     return words
