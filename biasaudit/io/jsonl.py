@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from biasaudit.io.fields import as_id, getter, id_problem, json_type, text_problem
+from biasaudit.io.fields import MISSING, as_id, getter, id_problem, json_type, text_problem
 from biasaudit.io.lines import excerpt
 from biasaudit.io.records import Record, Rejected
 
@@ -38,7 +38,7 @@ def read_jsonl(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, te
                id_field: str | None = None) -> Iterator[Record | Rejected]:
     """Records from numbered lines (see ``lines.iter_lines``); Rejected items pass through in order."""
     base = os.path.basename(source)
-    get_text = getter(text_field)
+    get_text = getter(text_field) if "." in text_field else None  # None: a plain key, read inline (hot loop)
     get_id = getter(id_field) if id_field else None
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     for item in lines:
@@ -54,7 +54,7 @@ def read_jsonl(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, te
         if obj.__class__ is not dict:
             yield Rejected(source, lineno, f"expected a JSON object, got {json_type(obj)}", raw=excerpt(line))
             continue
-        text = get_text(obj)
+        text = obj.get(text_field, MISSING) if get_text is None else get_text(obj)
         if text.__class__ is not str:
             yield Rejected(source, lineno, text_problem(text), field=text_field, raw=excerpt(line))
             continue

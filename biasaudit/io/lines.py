@@ -98,7 +98,9 @@ def _strip_bom(block: bytes, read) -> bytes:
         if not more:
             break
         block += more
-    return block[3:] if block.startswith(BOM) else block
+    if not block.startswith(BOM):
+        return block
+    return block[3:] or read(_BLOCK)  # a block that was only the BOM is not the end of the input
 
 
 def _too_long(source: str, lineno: int, head: bytes, max_bytes: int) -> Rejected:
