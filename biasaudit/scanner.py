@@ -5,6 +5,7 @@ batch size (plus one score column at a time when quantiles are computed at the e
 """
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sys
@@ -51,6 +52,7 @@ class ScanSettings:
     workers: int = 1
     on_error: str = "skip"
     max_record_bytes: int = 10_000_000
+    show_offensive: bool = False  # views (report.md/.html) mask listed slurs and profanities unless True
     fail_on: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
@@ -213,6 +215,12 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     paths = [str(source)] if isinstance(source, (str, os.PathLike)) else [str(s) for s in source]
     if not paths:
         raise UsageError("no input given")
+    stats = ReadStats()
+    items = iter_records(paths, format=settings.format, text_field=settings.text_field,
+                         id_field=settings.id_field, dialogue=settings.dialogue,
+                         max_record_bytes=settings.max_record_bytes, stats=stats)
+    # the reader checks every path before its first record: a typo fails before any model loads
+    items = itertools.chain(list(itertools.islice(items, 1)), items)
     built = build_many(analyzers, analyzer_options)
     columns = [c for a in built for c in a.columns]
     validate_gates(gates, columns)
@@ -227,10 +235,6 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
             raise UsageError(f"--out {out_dir} exists and is not a directory")
         out_dir.mkdir(parents=True, exist_ok=True)
 
-    stats = ReadStats()
-    items = iter_records(paths, format=settings.format, text_field=settings.text_field,
-                         id_field=settings.id_field, dialogue=settings.dialogue,
-                         max_record_bytes=settings.max_record_bytes, stats=stats)
     items = _limited(items, settings.limit)
     if settings.sample is not None:
         items = _sampled(items, settings.sample, settings.seed)

@@ -222,3 +222,16 @@ def test_analyze_contract():
         biasaudit.analyze(["ok", 3], analyzers="sentiment")
     with pytest.raises(UsageError):
         biasaudit.analyze("a single string", analyzers="sentiment")
+
+
+def test_views_mask_profanity_unless_asked(tmp_path):
+    path = write_jsonl(tmp_path / "p.jsonl", [{"text": "this is total bullshit"}, {"text": "fine"}])
+    biasaudit.scan(path, analyzers="test_length", out=tmp_path / "m")
+    html = (tmp_path / "m" / "report.html").read_text()
+    md = (tmp_path / "m" / "report.md").read_text()
+    assert "total b******* " not in html and "total b*******<" in html and "bullshit" not in html
+    assert "total b" + "\\*" * 7 in md and "bullshit" not in md  # Markdown escapes the asterisks
+    raw = json.loads((tmp_path / "m" / "report.json").read_text())
+    assert raw["scores"]["n_words"]["extremes"]["highest"][0]["text"] == "this is total bullshit"  # data kept
+    biasaudit.scan(path, analyzers="test_length", out=tmp_path / "u", show_offensive=True)
+    assert "bullshit" in (tmp_path / "u" / "report.html").read_text()

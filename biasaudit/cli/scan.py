@@ -39,6 +39,8 @@ def add_parser(sub) -> None:
                    help="reject records longer than this many bytes")
     p.add_argument("--fail-on", action="append", default=[], metavar="EXPR",
                    help="exit 1 when EXPR holds, e.g. 'hate_rate>0.01' or 'bias_score_mean>=1' (repeatable)")
+    p.add_argument("--show-offensive", action="store_true",
+                   help="show slurs and profanities unmasked in report.md/report.html (masked by default)")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=run)
 
@@ -59,7 +61,7 @@ def run(args) -> int:
     result = scan(inputs, analyzers=args.analyzers, out=args.out, progress=None if not args.quiet else False,
                   format=args.format, text_field=args.text_field, id_field=args.id_field, dialogue=dialogue,
                   limit=args.limit, sample=args.sample, seed=args.seed, batch_size=args.batch_size,
-                  workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes,
+                  workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes, show_offensive=args.show_offensive,
                   fail_on=args.fail_on)
     if not args.quiet:
         print_summary(result.report, args.out)

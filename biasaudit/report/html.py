@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from biasaudit.report.markdown import fmt, fmt_rate
+from biasaudit.report.markdown import fmt, fmt_rate, view_text
 from biasaudit.report.plots import histogram_png, rates_png
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -77,7 +77,7 @@ def render_html(report: dict[str, Any]) -> str:
             for end in ("highest", "lowest"):
                 for e in s.get("extremes", {}).get(end, []):
                     rows.append([_t(name), _t(end), _t(fmt(e["value"])), _t(e["id"]),
-                                 f'<div class="text">{_t(e["text"])}</div>'])
+                                 f'<div class="text">{_t(view_text(e["text"], report))}</div>'])
         parts.append(_table(["score", "end", "value", "id", "text"], rows, numeric_from=2)
                      .replace('<td class="num"><div', "<td><div"))
     for dim, groups in report["breakdowns"].items():

@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from biasaudit.text.masking import mask_text
+
 
 def fmt(value: Any, digits: int = 4) -> str:
     """A number as the reports show it: fixed digits, '-' when undefined."""
@@ -26,6 +28,12 @@ def fmt_rate(r: dict[str, Any]) -> str:
     if r.get("rate") is None:
         return "-"
     return f"{100 * r['rate']:.2f}% [{100 * r['ci_low']:.2f}, {100 * r['ci_high']:.2f}]"
+
+
+def view_text(text: str, report: dict[str, Any]) -> str:
+    """Corpus text as a person should see it: listed slurs and profanities masked unless the scan asked not to."""
+    settings = report.get("reproducibility", {}).get("settings", {})
+    return str(text) if settings.get("show_offensive") else mask_text(str(text))
 
 
 def md_text(text: str, limit: int = 160) -> str:
@@ -77,7 +85,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         for name, s in report["scores"].items():
             for end in ("highest", "lowest"):
                 for e in s.get("extremes", {}).get(end, [])[:1]:
-                    rows.append([name, end, fmt(e["value"]), md_text(e["id"], 60), md_text(e["text"])])
+                    rows.append([name, end, fmt(e["value"]), md_text(e["id"], 60),
+                                 md_text(view_text(e["text"], report))])
         lines += _table(["score", "end", "value", "id", "text"], rows)
     for dim, groups in report["breakdowns"].items():
         lines += [f"## By {dim.replace('_', ' ')}", ""]
