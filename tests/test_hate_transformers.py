@@ -153,3 +153,21 @@ def test_head_refuses_a_different_encoder_and_bad_training_input(head, tmp_path)
         train_linear_head(meta["encoder"], ["a", "b"], ["hate", "neither"], tmp_path / "x")
     with pytest.raises(UsageError, match="one of"):
         train_linear_head(meta["encoder"], ["a", "b"], ["hate", "rude"], tmp_path / "x")
+
+
+def test_self_audit_runs_on_the_transformers_backend(tiny):
+    import pandas as pd
+
+    from biasaudit.audits.self_audit import hate_self_audit
+
+    m = TransformersHateModel(tiny[0])
+    records = pd.DataFrame({"id": ["a", "b", "c"], "text": ["I am a gay person.", "an old woman", "a day"],
+                            "hate_label": ["hate", "offensive", "neither"], "p_hate": [0.5, 0.2, 0.1],
+                            "p_offensive": [0.3, 0.6, 0.1]})
+    audit = hate_self_audit(m, records)
+    json.dumps(audit)
+    c = audit["counterfactual_records"]
+    assert (c["n_flagged"], c["n_eligible"], c["n_sampled"]) == (2, 2, 2)  # "gay" and "old" are swap terms
+    assert 0.0 <= c["mean_abs_delta_p_hate"] <= 1.0
+    terms = audit["counterfactual_templates"]["families"]["religion"]["terms"]
+    assert all(0.0 < t["mean_p_hate"] < 1.0 for t in terms.values())

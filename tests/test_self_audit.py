@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from biasaudit.audits.self_audit import TEMPLATES, hate_self_audit
+from biasaudit.errors import BiasauditError
 from biasaudit.report.stats import rate
 
 
@@ -136,3 +137,21 @@ def test_no_flagged_records_and_bad_input(records):
     assert c["n_flagged"] == 0 and c["label_flips"]["n"] == 0 and np.isnan(c["mean_abs_delta_p_hate"])
     with pytest.raises(ValueError, match="p_offensive"):
         hate_self_audit(WordTriggeredModel(), records.drop(columns="p_offensive"))
+
+
+def test_smoke_with_the_shipped_hate_model(records):
+    hate = pytest.importorskip("biasaudit.analyzers.hate")
+    try:
+        analyzer = hate.HateAnalyzer()
+    except (BiasauditError, OSError) as err:  # shipped model not built in this checkout
+        pytest.skip(f"shipped hate model unavailable: {err}")
+    scored = analyzer(records["text"].tolist())
+    recs = records.assign(hate_label=scored["hate_label"], p_hate=scored["p_hate"],
+                          p_offensive=scored["p_offensive"])
+    audit = hate_self_audit(analyzer, recs, max_counterfactual_records=5)
+    json.dumps(audit)
+    for fam in audit["counterfactual_templates"]["families"].values():
+        assert 0.0 <= fam["p_hate_spread"] <= 1.0 and 0.0 <= fam["p_offensive_spread"] <= 1.0
+    c = audit["counterfactual_records"]
+    assert c["n_sampled"] <= min(5, c["n_eligible"]) and c["n_eligible"] <= c["n_flagged"]
+    assert audit["group_rates"]["families"]["religion"]["n"] == 3
