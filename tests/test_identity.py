@@ -69,3 +69,24 @@ def test_user_lexicon_file_and_errors(tmp_path):
         IdentityLexicon.load(tmp_path)
     with pytest.raises(InputError, match="not found"):
         IdentityLexicon.load(tmp_path / "missing")
+
+
+def test_every_shipped_term_is_found_in_a_sentence_in_any_case(lex):
+    sentences, expected = [], []
+    for family, subs in lex.groups.items():
+        for sub, terms in subs.items():
+            for term in terms:
+                for variant in (term, term.upper()):
+                    sentences.append(f"Yesterday ({variant}), they said.")
+                    expected.append(f"{family}/{sub}")
+    m = lex.mentions(sentences)
+    missed = [s for i, (s, col) in enumerate(zip(sentences, expected)) if not m.iloc[i][col]]
+    assert not missed and len(sentences) > 300
+
+
+def test_every_swap_term_is_found_and_fills_the_templates(lex):
+    for family in lex.groups:
+        for sub, term in lex.swap_terms(family):
+            assert lex.find_swap(f"They said that {term.lower()} folk came.") == (family, sub, term)
+            filled = substitute("I am a {} person.", r"\{\}", term)
+            assert filled in (f"I am a {term} person.", f"I am an {term} person.")
