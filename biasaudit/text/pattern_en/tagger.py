@@ -81,54 +81,64 @@ _ALL_OF = {
     "wdand2tagbfr": ((-2, 1), (0, 0)), "wdand2tagaft": ((0, 0), (2, 1)), "lbigram": ((-1, 0), (0, 0)),
     "rbigram": ((0, 0), (1, 0)), "prevbigram": ((-2, 1), (-1, 1)), "nextbigram": ((1, 1), (2, 1)),
 }
-# (lookups, rank -> new tag): lookups is a tuple of (positions, is-any-of, {key: best rank}).
-_Index = tuple[tuple[tuple[tuple[tuple[int, int], ...], bool, dict], ...], dict[int, str]]
+# Per from-tag: (single, pairs). single: ((offset, field), {value: rank}) — every command that tests one
+# position (including each position of a "1or2"-style command) merged; pairs: ((pos1, pos2), {(v1, v2): rank}).
+_Index = tuple[tuple[tuple[int, int, dict], ...], tuple[tuple[int, int, int, int, dict], ...]]
+
+
+def _merge(into: dict, key, rank: int) -> None:
+    if rank > into.get(key, -1):
+        into[key] = rank
 
 
 @lru_cache(maxsize=1)
-def _context_index() -> dict[str, _Index]:
-    """From-tag -> its rules and the "*" rules, indexed by trigger; a higher rank is a later rule (it wins)."""
-    by_tag: dict[str, dict[str, dict]] = {}
+def _context_index() -> tuple[dict[str, _Index], dict[int, str]]:
+    """(from-tag -> its rules and the "*" rules by trigger position, rank -> new tag); later rules rank higher."""
+    single: dict[str, dict[tuple[int, int], dict]] = {}
+    pairs: dict[str, dict[tuple, dict]] = {}
     to_tag: dict[int, str] = {}
     for rank, r in enumerate(_data.context()):
-        frm, to, cmd = r[0], r[1], r[2].lower()
-        args = (r[3], r[4] if len(r) > 4 else "")
-        if cmd in _ANY_OF or len(_ALL_OF.get(cmd, ())) == 1:
-            key = args[0]
-        elif cmd in _ALL_OF:
-            key = args
-        else:
+        frm, cmd, args = r[0], r[2].lower(), (r[3], r[4] if len(r) > 4 else "")
+        positions = _ANY_OF.get(cmd) or _ALL_OF.get(cmd)
+        if positions is None:
             continue  # a command Pattern's or-chain does not test never fires
-        to_tag[rank] = to
-        by_tag.setdefault(frm, {}).setdefault(cmd, {})[key] = rank
-    star = by_tag.pop("*", {})
+        to_tag[rank] = r[1]
+        if cmd in _ANY_OF or len(positions) == 1:
+            for pos in positions:
+                _merge(single.setdefault(frm, {}).setdefault(pos, {}), args[0], rank)
+        else:
+            _merge(pairs.setdefault(frm, {}).setdefault(positions, {}), args, rank)
     index = {}
-    for tag in set(by_tag) | {"*"}:
-        cmds: dict[str, dict] = {c: dict(keys) for c, keys in star.items()}
-        for c, keys in by_tag.get(tag, {}).items():
-            merged = cmds.setdefault(c, {})
-            for key, rank in keys.items():
-                merged[key] = max(rank, merged.get(key, -1))
-        lookups = tuple((_ANY_OF.get(c) or _ALL_OF[c], c in _ANY_OF, keys) for c, keys in cmds.items())
-        index[tag] = (lookups, to_tag)
-    return index
+    for tag in set(single) | set(pairs) | {"*"}:
+        one: dict[tuple[int, int], dict] = {}
+        two: dict[tuple, dict] = {}
+        for src, dst in ((single, one), (pairs, two)):
+            for frm in ("*", tag) if tag != "*" else ("*",):
+                for pos, keys in src.get(frm, {}).items():
+                    merged = dst.setdefault(pos, {})
+                    for key, rank in keys.items():
+                        _merge(merged, key, rank)
+        index[tag] = (tuple((o, f, keys) for (o, f), keys in one.items()),
+                      tuple((o1, f1, o2, f2, keys) for ((o1, f1), (o2, f2)), keys in two.items()))
+    return index, to_tag
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
     """Left to right; at each token every rule tests its original tag and the last matching rule decides."""
-    index = _context_index()
+    index, to_tag = _context_index()
     star = index["*"]
     t = [_PAD] * 3 + tagged + [_PAD] * 3
     for i in range(3, len(t) - 3):
-        lookups, to_tag = index.get(t[i][1], star)
+        single, pairs = index.get(t[i][1], star)
         best = -1
-        for positions, any_of, keys in lookups:
-            if any_of or len(positions) == 1:
-                for off, field in positions:
-                    best = max(best, keys.get(t[i + off][field], -1))
-            else:
-                (o1, f1), (o2, f2) = positions
-                best = max(best, keys.get((t[i + o1][f1], t[i + o2][f2]), -1))
+        for off, field, keys in single:
+            rank = keys.get(t[i + off][field])
+            if rank is not None and rank > best:
+                best = rank
+        for o1, f1, o2, f2, keys in pairs:
+            rank = keys.get((t[i + o1][f1], t[i + o2][f2]))
+            if rank is not None and rank > best:
+                best = rank
         if best >= 0:
             t[i] = [t[i][0], to_tag[best]]
     tagged[:] = t[3:-3]
