@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from biasaudit.text.pattern_en import _data, modality, mood, parse, tagger
+from biasaudit.text.pattern_en import _data, modality, modality_and_mood, mood, parse, tagger
 from biasaudit.text.pattern_en.lemmatizer import _rule_lemma, infinitive, singularize
 from biasaudit.text.pattern_en.sentence import sentence_words
 from biasaudit.text.pattern_en.tokenizer import find_tokens
@@ -186,3 +186,11 @@ def test_context_index_matches_rule_by_rule(tokens):
     expected = _context_by_rules(tagged)
     tagger._apply_context(tagged)
     assert tagged == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=list("abXY .,!?'\"/():;-$%09\n&@"), max_size=60))
+def test_any_text_gives_a_bounded_score_and_a_mood(text):
+    m, md = modality_and_mood(text)
+    assert -1.0 <= m <= 1.0 and m == modality(text)
+    assert md == mood(text) in ("indicative", "imperative", "conditional", "subjunctive")

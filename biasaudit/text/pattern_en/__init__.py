@@ -8,7 +8,7 @@ from biasaudit.text.pattern_en import epistemic as _epistemic
 from biasaudit.text.pattern_en import moods as _moods
 from biasaudit.text.pattern_en.sentence import parse, sentence_words
 
-__all__ = ["modality", "mood", "parse"]
+__all__ = ["modality", "modality_and_mood", "mood", "parse"]
 
 
 def modality(text: str) -> float:
@@ -19,3 +19,9 @@ def modality(text: str) -> float:
 def mood(text: str) -> str:
     """Pattern's ``mood(Sentence(parse(text, lemmata=True)))``: indicative/imperative/conditional/subjunctive."""
     return _moods.mood(sentence_words(text))
+
+
+def modality_and_mood(text: str) -> tuple[float, str]:
+    """Both of the above from one parse (half the work when a caller wants the two)."""
+    words = sentence_words(text)
+    return _epistemic.modality(words), _moods.mood(words)
