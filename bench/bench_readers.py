@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import zstandard
 
 from biasaudit.io import iter_records
 
@@ -26,6 +27,7 @@ def write_inputs(tmp: Path) -> dict[str, tuple[Path, dict]]:
     (tmp / "a.jsonl").write_text("".join(lines))
     with gzip.open(tmp / "a.jsonl.gz", "wt", compresslevel=6) as fh:
         fh.writelines(lines)
+    (tmp / "a.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress((tmp / "a.jsonl").read_bytes()))
     (tmp / "a.txt").write_text("".join(t + "\n" for t in texts))
     (tmp / "a.csv").write_text("id,text\n" + "".join(f'{i},"{t}"\n' for i, t in enumerate(texts)))
     pq.write_table(pa.table({"id": list(range(N)), "text": texts}), tmp / "a.parquet")
@@ -33,7 +35,7 @@ def write_inputs(tmp: Path) -> dict[str, tuple[Path, dict]]:
                                            for t in texts[c * 5:(c + 1) * 5]]}) + "\n" for c in range(N // 5)]
     (tmp / "d.jsonl").write_text("".join(convs))
     return {"jsonl": (tmp / "a.jsonl", {}), "jsonl_id_field": (tmp / "a.jsonl", {"id_field": "id"}),
-            "jsonl_gz": (tmp / "a.jsonl.gz", {}), "txt": (tmp / "a.txt", {}), "csv": (tmp / "a.csv", {}),
+            "jsonl_gz": (tmp / "a.jsonl.gz", {}), "jsonl_zst": (tmp / "a.jsonl.zst", {}), "txt": (tmp / "a.txt", {}), "csv": (tmp / "a.csv", {}),
             "parquet": (tmp / "a.parquet", {}), "dialogue": (tmp / "d.jsonl", {"dialogue": True})}
 
 

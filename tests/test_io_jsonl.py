@@ -159,3 +159,14 @@ def test_format_override(tmp_path):
     p = write(tmp_path / "data.log", b'{"text": "x"}\n')
     assert read(p, format="jsonl")[0].text == "x"
     assert read(p, format="txt")[0].text == '{"text": "x"}'
+
+
+def test_stdin_csv_and_dialogue_leave_stdin_open(monkeypatch):
+    fake = FakeStdin(b"text,who\nhi there,ann\n")
+    monkeypatch.setattr(sys, "stdin", fake)
+    assert [r.text for r in read("-", format="csv")] == ["hi there"]
+    assert not fake.buffer.closed
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b'{"id": "c", "turns": [{"text": "a"}, {"text": "b"}]}\n'))
+    stats = ReadStats()
+    assert [r.id for r in read("-", dialogue=True, stats=stats)] == ["c:0", "c:1"]
+    assert stats.sources[0].format == "dialogue"
