@@ -99,6 +99,16 @@ def test_multi_sentence_fusion_quirk():
     assert modality("He left. Certainly not.") == 1.0
 
 
+def test_modality_agrees_with_the_spec_reference_scores():
+    # hutto2015.md §2 quotes reference bias scores -6.4 for "I know." and +10.6 for "Perhaps, possibly, maybe.".
+    # "I know." (2 tokens): -0.5581467 - 0.953181/2 (bias) - 16.6359498/2 (factive) + 5.0959142/2 (subj strong)
+    #   = -6.8048 + 0.5164345 * modality  ->  -6.42 with modality 0.75 (know/VBP +0.75), -6.29 with 1.0.
+    assert modality("I know.") == 0.75
+    # 3 tokens: -0.5581467 + 3.059548 (hedge 1.0) + 5.0959142*0.6667 + 4.872367*0.3333 + 4.5965115*0.6667 (tent)
+    #   = 10.587 + 0.5164345 * modality -> 10.59 with modality 0 (three RB scored 0.0), 11.10 with 1.0.
+    assert modality("Perhaps, possibly, maybe.") == 0.0
+
+
 # --- mood: the examples (with expected results) written in Pattern's own modality.py ---
 
 @pytest.mark.parametrize("text,expected", [
