@@ -44,7 +44,8 @@ def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str 
 
     ``format="auto"`` picks by extension under .gz/.bz2/.zst (stdin: JSON lines if it starts with ``{``);
     ``dialogue=True`` reads JSONL as conversations (ConvoKit ``utterances.jsonl`` is recognised by its name,
-    or with ``dialogue`` by its fields). All paths are checked before the first record, so a typo in the
+    or with ``dialogue`` by its fields); ``dialogue`` only changes JSONL inputs, others stay flat records
+    (so ``--example`` can join a CSV). All paths are checked before the first record, so a typo in the
     last path fails fast. ``stats`` is filled while reading.
     """
     if isinstance(paths, str):
