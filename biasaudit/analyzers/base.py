@@ -23,13 +23,15 @@ class Column:
 
     ``kind`` tells the report how to summarise it: ``score`` (float; mean, std, quantiles, extremes; NaN means
     undefined), ``label`` (categorical string; rates per label with Wilson intervals, ``labels`` lists them) or
-    ``flag`` (bool; one rate with its interval).
+    ``flag`` (bool; one rate with its interval). ``headline=False`` marks a detail column (e.g. a model's
+    input features): kept in full in report.json, folded away in the readable views and breakdown tables.
     """
 
     name: str
     kind: ColumnKind
     description: str
     labels: tuple[str, ...] = ()
+    headline: bool = True
 
 
 @dataclass

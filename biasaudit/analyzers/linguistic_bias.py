@@ -188,15 +188,18 @@ class LinguisticBiasAnalyzer(Analyzer):
     def _build_columns(self) -> tuple[Column, ...]:
         cols = [Column("bias_score", "score", "Hutto et al. (2015) degree of bias, ~0 (fair) .. 3 (extreme); "
                        "unbounded, extreme on very short inputs")]
-        cols += [Column(column_name(f), "score", f"model feature {f} (rounded to 4 decimals as in the reference)")
-                 for f, _ in COEFFICIENTS]
-        cols.append(Column("bias_word_count", "score", "tokens the ratios divide by (reference tokenisation)"))
+        cols += [Column(column_name(f), "score", f"model feature {f} (rounded to 4 decimals as in the reference)",
+                        headline=False) for f, _ in COEFFICIENTS]
+        cols.append(Column("bias_word_count", "score", "tokens the ratios divide by (reference tokenisation)",
+                           headline=False))
         cols.append(Column("bias_short_input", "flag", f"fewer than {SHORT_INPUT_TOKENS} tokens: score unreliable"))
         if self.extras:
-            cols += [Column(f"bias_{k}_rto", "score", f"unused reference feature {k}_rto")
+            cols += [Column(f"bias_{k}_rto", "score", f"unused reference feature {k}_rto", headline=False)
                      for k in (*EXTRA_REF_LISTS, *(f"liwc_{c}" for c in EXTRA_LIWC_CATEGORIES))]
-            cols.append(Column("bias_unique_word_count", "score", "distinct tokens (unused by the model)"))
-            cols.append(Column("bias_mood", "label", "Pattern 2.6 mood (unused by the model)", MOODS))
+            cols.append(Column("bias_unique_word_count", "score", "distinct tokens (unused by the model)",
+                               headline=False))
+            cols.append(Column("bias_mood", "label", "Pattern 2.6 mood (unused by the model)", MOODS,
+                               headline=False))
         return tuple(cols)
 
     @property

@@ -10,9 +10,9 @@ from biasaudit.text.vader import batch_polarity, vader_version
 
 _COLUMNS = (
     Column("vader_compound", "score", "VADER compound polarity in [-1, 1] (negative to positive)"),
-    Column("vader_pos", "score", "share of the text's sentiment-bearing weight that is positive"),
-    Column("vader_neu", "score", "share that is neutral"),
-    Column("vader_neg", "score", "share that is negative"),
+    Column("vader_pos", "score", "share of the text's sentiment-bearing weight that is positive", headline=False),
+    Column("vader_neu", "score", "share that is neutral", headline=False),
+    Column("vader_neg", "score", "share that is negative", headline=False),
 )
 
 

@@ -79,8 +79,14 @@ def print_summary(report: dict, out: str | None) -> None:
             print(f"  {col} = {lab:<12} {fmt_rate(r)}")
     for col, r in report["flags"].items():
         print(f"  {col:<24} {fmt_rate(r)}")
+    detail = 0
     for name, s in report["scores"].items():
+        if not report["columns"][name].get("headline", True):
+            detail += 1
+            continue
         print(f"  {name:<24} mean {fmt(s['mean'])}  std {fmt(s['std'])}  (n={s['n']:,})")
+    if detail:
+        print(f"  ({detail} detail columns, e.g. model features, in report.json)")
     if out:
         print(f"wrote {out}/report.html, report.md, report.json, records.parquet"
               + (", rejected.jsonl" if c["rejected"] else ""))

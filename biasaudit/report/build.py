@@ -40,7 +40,7 @@ def build_report(*, analyzers: Sequence[Analyzer], summary: dict[str, Any], read
     inputs = read_stats.as_dict()["sources"]
     n_scored = summary["n"]
     columns = {c.name: {"analyzer": a.spec, "kind": c.kind, "description": c.description,
-                        **({"labels": list(c.labels)} if c.labels else {})}
+                        "headline": c.headline, **({"labels": list(c.labels)} if c.labels else {})}
                for a in analyzers for c in a.columns}
     return {
         "format": REPORT_FORMAT,

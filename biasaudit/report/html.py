@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from biasaudit.report.markdown import fmt, fmt_rate, view_text
+from biasaudit.report.markdown import SCORE_HEADER, fmt, fmt_rate, is_headline, score_rows, view_text
 from biasaudit.report.plots import histogram_png, rates_png
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -27,6 +27,12 @@ def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> s
         f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>" for i, cell in enumerate(r)
     ) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _plots(report: dict[str, Any], names: list[str]) -> str:
+    imgs = [(n, histogram_png(n, report["scores"][n])) for n in names]
+    return "<div class=plots>" + "".join(f'<img alt="{_t(n)} histogram" src="{png}">' for n, png in imgs if png) \
+        + "</div>"
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -58,31 +64,30 @@ def render_html(report: dict[str, Any]) -> str:
                  for col, r in report["flags"].items()]
         parts.append(_table(["what", "rate [95% CI]", "count", "of"], rows))
     if report["scores"]:
-        parts.append("<h2>Scores</h2><div class=plots>")
-        for name, s in report["scores"].items():
-            png = histogram_png(name, s)
-            if png:
-                parts.append(f'<img alt="{_t(name)} histogram" src="{png}">')
-        parts.append("</div>")
-        rows = []
-        for name, s in report["scores"].items():
-            q = s.get("quantiles") or {}
-            rows.append([_t(name)] + [_t(fmt(v)) for v in (s["n"], s["mean"], s["std"], s["min"], q.get("p05"),
-                                                             q.get("p50"), q.get("p95"), s["max"], s["n_nan"])])
-        parts.append(_table(["score", "n", "mean", "std", "min", "p05", "median", "p95", "max", "undefined"],
-                            rows))
+        head = [n for n in report["scores"] if is_headline(report, n)]
+        detail = [n for n in report["scores"] if not is_headline(report, n)]
+        parts.append("<h2>Scores</h2>" + _plots(report, head))
+        parts.append(_table(SCORE_HEADER, [[_t(r[0])] + [_t(fmt(v)) for v in r[1:]]
+                                           for r in score_rows(report, head)]))
         parts.append("<h3>Extreme records</h3>")
         rows = []
-        for name, s in report["scores"].items():
+        for name in head:
             for end in ("highest", "lowest"):
-                for e in s.get("extremes", {}).get(end, []):
+                for e in report["scores"][name].get("extremes", {}).get(end, []):
                     rows.append([_t(name), _t(end), _t(fmt(e["value"])), _t(e["id"]),
                                  f'<div class="text">{_t(view_text(e["text"], report))}</div>'])
         parts.append(_table(["score", "end", "value", "id", "text"], rows, numeric_from=2)
                      .replace('<td class="num"><div', "<td><div"))
+        if detail:
+            parts.append(f"<details><summary>Detail columns ({len(detail)}: model features and other inputs; "
+                         "all figures are in report.json)</summary>"
+                         + _table(SCORE_HEADER, [[_t(r[0])] + [_t(fmt(v)) for v in r[1:]]
+                                                 for r in score_rows(report, detail)])
+                         + _plots(report, detail) + "</details>")
     for dim, groups in report["breakdowns"].items():
-        score_names = list(report["scores"])
-        label_cols = [(col, lab) for col, labs in report["labels"].items() for lab in labs]
+        score_names = [n for n in report["scores"] if is_headline(report, n)]
+        label_cols = [(col, lab) for col, labs in report["labels"].items() if is_headline(report, col)
+                      for lab in labs]
         header = [dim, "n"] + [f"{s} mean" for s in score_names] + [f"{lab} rate" for _, lab in label_cols]
         rows = [[_t(key), _t(fmt(g["n"]))] + [_t(fmt(g["scores"][s]["mean"])) for s in score_names]
                 + [_t(fmt_rate(g["labels"][col][lab])) for col, lab in label_cols]

@@ -36,6 +36,25 @@ def view_text(text: str, report: dict[str, Any]) -> str:
     return str(text) if settings.get("show_offensive") else mask_text(str(text))
 
 
+def is_headline(report: dict[str, Any], column: str) -> bool:
+    """Headline columns lead the views; detail columns (model features) are folded away, never dropped."""
+    return report["columns"].get(column, {}).get("headline", True)
+
+
+def score_rows(report: dict[str, Any], names: list[str]) -> list[list[Any]]:
+    """n, mean, std, min, p05, median, p95, max, undefined per score (unformatted)."""
+    rows = []
+    for name in names:
+        s = report["scores"][name]
+        q = s.get("quantiles") or {}
+        rows.append([name, s["n"], s["mean"], s["std"], s["min"], q.get("p05"), q.get("p50"), q.get("p95"),
+                     s["max"], s["n_nan"]])
+    return rows
+
+
+SCORE_HEADER = ["score", "n", "mean", "std", "min", "p05", "median", "p95", "max", "undefined"]
+
+
 def md_text(text: str, limit: int = 160) -> str:
     """Corpus text made inert for a Markdown table cell."""
     text = " ".join(str(text).split())
@@ -73,25 +92,26 @@ def render_markdown(report: dict[str, Any]) -> str:
         rows += [[col, fmt_rate(r), fmt(r["count"]), fmt(r["n"])] for col, r in report["flags"].items()]
         lines += _table(["what", "rate", "count", "of"], rows)
     if report["scores"]:
+        head = [n for n in report["scores"] if is_headline(report, n)]
+        detail = [n for n in report["scores"] if not is_headline(report, n)]
         lines += ["## Scores", ""]
-        rows = []
-        for name, s in report["scores"].items():
-            q = s.get("quantiles") or {}
-            rows.append([name, fmt(s["n"]), fmt(s["mean"]), fmt(s["std"]), fmt(s["min"]), fmt(q.get("p05")),
-                         fmt(q.get("p50")), fmt(q.get("p95")), fmt(s["max"]), fmt(s["n_nan"])])
-        lines += _table(["score", "n", "mean", "std", "min", "p05", "median", "p95", "max", "undefined"], rows)
+        lines += _table(SCORE_HEADER, [[r[0]] + [fmt(v) for v in r[1:]] for r in score_rows(report, head)])
         lines += ["### Extreme records", ""]
         rows = []
-        for name, s in report["scores"].items():
+        for name in head:
             for end in ("highest", "lowest"):
-                for e in s.get("extremes", {}).get(end, [])[:1]:
+                for e in report["scores"][name].get("extremes", {}).get(end, [])[:1]:
                     rows.append([name, end, fmt(e["value"]), md_text(e["id"], 60),
                                  md_text(view_text(e["text"], report))])
         lines += _table(["score", "end", "value", "id", "text"], rows)
+        if detail:
+            lines += ["### Detail columns", ""]
+            lines += _table(SCORE_HEADER, [[r[0]] + [fmt(v) for v in r[1:]] for r in score_rows(report, detail)])
     for dim, groups in report["breakdowns"].items():
         lines += [f"## By {dim.replace('_', ' ')}", ""]
-        score_names = list(report["scores"])[:4]
-        label_cols = [(col, lab) for col, labs in report["labels"].items() for lab in list(labs)[:3]]
+        score_names = [n for n in report["scores"] if is_headline(report, n)][:6]
+        label_cols = [(col, lab) for col, labs in report["labels"].items() if is_headline(report, col)
+                      for lab in list(labs)[:3]]
         header = [dim, "n"] + [f"{s} mean" for s in score_names] + [f"{lab} rate" for _, lab in label_cols]
         rows = []
         for key, g in list(groups.items())[:25]:
