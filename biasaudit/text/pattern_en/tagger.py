@@ -161,7 +161,7 @@ def _apply_entities(tagged: list[list[str]]) -> None:
                     break
             if ok:
                 for token in tagged[i : i + j + 1]:
-                    token[1] = (token[1] if token[1].startswith("NNP") else "NNP") + suffix
+                    token[1] = (token[1] if token[1] == "NNPS" else "NNP") + suffix
                 i += j
                 break
         i += 1
