@@ -19,6 +19,7 @@ ENTRY_POINT_GROUP = "biasaudit.analyzers"
 BUILTIN: dict[str, str] = {
     "sentiment": "biasaudit.analyzers.sentiment:SentimentAnalyzer",
     "linguistic_bias": "biasaudit.analyzers.linguistic_bias:LinguisticBiasAnalyzer",
+    "hate": "biasaudit.analyzers.hate:HateAnalyzer",
 }
 
 #: What ``analyze``/``scan`` run when the caller names no analyzer (those that are installed).

@@ -1,0 +1,201 @@
+"""The hate classifiers' safe on-disk format and fast inference: JSON + ``.npz`` (no pickle), linear scoring.
+
+A model is a list of feature blocks (n-gram vocabularies, POS n-grams, Davidson's 17 features) and a linear
+layer. This module loads, saves and scores; it never trains and never reads anything but model.json/weights.npz.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from biasaudit.analyzers import hate_features as hf
+from biasaudit.errors import InputError
+
+FORMAT = "biasaudit.hate-linear"
+FORMAT_VERSION = 1
+MODEL_FILE, WEIGHTS_FILE = "model.json", "weights.npz"
+CLASSES = ("hate", "offensive", "neither")
+_UNSAFE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".p", ".pt", ".pth", ".bin")
+_TAG_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern, as the paper's POS vectorizer
+
+#: Feature block kinds this version can score.
+BLOCK_KINDS = ("davidson_words", "pos", "other17", "words", "char_wb")
+
+
+def block_tokens(block: dict[str, Any], texts: Sequence[str], pos_tags: Sequence[str] | None = None,
+                 norm_texts: Sequence[str] | None = None) -> list[list[str]]:
+    """The n-gram features of each text for an n-gram ``block`` (the same function serves fit and predict)."""
+    lo, hi = block["ngram_range"]
+    kind = block["kind"]
+    if kind == "davidson_words":
+        stop = frozenset(block.get("stop_words", ()))
+        return [hf.word_ngrams(hf.davidson_tokenize(hf.davidson_preprocess(t)), lo, hi, stop) for t in texts]
+    if kind == "pos":
+        if pos_tags is None:
+            raise ValueError("this model needs POS tags")
+        return [hf.word_ngrams(_TAG_TOKEN.findall(tags), lo, hi) for tags in pos_tags]
+    norm_texts = norm_texts if norm_texts is not None else [hf.normalize(t) for t in texts]
+    if kind == "words":
+        return [hf.word_ngrams(hf.words_of(t), lo, hi) for t in norm_texts]
+    if kind == "char_wb":
+        return [hf.char_wb_ngrams(t, lo, hi) for t in norm_texts]
+    raise ValueError(f"unknown n-gram block kind {kind!r}")
+
+
+def ngram_matrix(token_lists: list[list[str]], vocab: dict[str, int], idf: np.ndarray | None,
+                 sublinear: bool, l2: bool) -> sp.csr_matrix:
+    """TF(-IDF) matrix of ``token_lists`` over ``vocab`` (scikit-learn's TfidfVectorizer arithmetic)."""
+    get = vocab.get
+    flat: list[int] = []
+    lengths = np.empty(len(token_lists), dtype=np.int64)
+    for i, toks in enumerate(token_lists):
+        flat.extend(map(get, toks, repeat(-1, len(toks))))
+        lengths[i] = len(toks)
+    ids = np.fromiter(flat, dtype=np.int64, count=len(flat))
+    docs = np.repeat(np.arange(len(token_lists)), lengths)
+    known = ids >= 0
+    m = sp.csr_matrix((np.ones(int(known.sum())), (docs[known], ids[known])),
+                      shape=(len(token_lists), len(vocab)))  # duplicates are summed: term counts
+    m.sort_indices()
+    if sublinear:
+        np.log(m.data, out=m.data)
+        m.data += 1.0
+    if idf is not None:
+        m.data *= idf[m.indices]
+    if l2:
+        sq = np.add.reduceat(m.data ** 2, m.indptr[:-1]) if m.nnz else np.zeros(m.shape[0])
+        norms = np.sqrt(sq)
+        norms[np.diff(m.indptr) == 0] = 1.0
+        norms[norms == 0] = 1.0
+        m.data /= np.repeat(norms, np.diff(m.indptr))
+    return m
+
+
+class HateLinearModel:
+    """A loaded hate/offensive/neither model: ``spec`` (the JSON) and ``arrays`` (from the ``.npz``)."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.spec = spec
+        self.arrays = arrays
+        self.blocks: list[dict[str, Any]] = spec["blocks"]
+        self._vocabs = [{t: i for i, t in enumerate(b["vocabulary"])} if "vocabulary" in b else None
+                        for b in self.blocks]
+        self.coef = arrays["coef"]  # (n_features, 3), columns hate, offensive, neither
+        self.intercept = arrays["intercept"]
+
+    @property
+    def needs_vader(self) -> bool:
+        return any(b["kind"] == "other17" for b in self.blocks)
+
+    @property
+    def needs_pos(self) -> bool:
+        return any(b["kind"] == "pos" for b in self.blocks)
+
+    def features(self, texts: Sequence[str], vader: np.ndarray | None = None,
+                 pos_tags: Sequence[str] | None = None) -> sp.csr_matrix:
+        """The model's feature matrix for ``texts`` (``vader``: (n, 4) polarity; ``pos_tags``: tag strings)."""
+        mats = []
+        norm_texts = None
+        if any(b["kind"] in ("words", "char_wb") for b in self.blocks):
+            norm_texts = [hf.normalize(t) for t in texts]
+        for i, b in enumerate(self.blocks):
+            if b["kind"] == "other17":
+                if vader is None:
+                    raise ValueError("this model needs VADER polarity")
+                cols = np.asarray(b["columns"], dtype=np.int64)
+                mats.append(sp.csr_matrix(hf.other_features(texts, vader)[:, cols]))
+                continue
+            toks = block_tokens(b, texts, pos_tags, norm_texts)
+            idf = self.arrays.get(f"idf_{i}")
+            mats.append(ngram_matrix(toks, self._vocabs[i], idf, b.get("sublinear_tf", False),
+                                     b.get("norm") == "l2"))
+        return sp.hstack(mats, format="csr") if len(mats) > 1 else mats[0]
+
+    def decision(self, x: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(x @ self.coef) + self.intercept
+
+    def proba_from_decision(self, z: np.ndarray) -> np.ndarray:
+        """Class probabilities: softmax (multinomial) or normalised sigmoids (one-vs-rest, as liblinear)."""
+        if self.spec["link"] == "softmax":
+            z = z - z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+        else:
+            e = 1.0 / (1.0 + np.exp(-z))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, texts: Sequence[str], vader: np.ndarray | None = None,
+                      pos_tags: Sequence[str] | None = None) -> np.ndarray:
+        """``(n, 3)`` probabilities, columns hate, offensive, neither."""
+        if not len(texts):
+            return np.zeros((0, 3))
+        return self.proba_from_decision(self.decision(self.features(texts, vader, pos_tags)))
+
+    def labels(self, proba: np.ndarray) -> np.ndarray:
+        """Class index per row: arg-max, or hate when ``p_hate`` reaches the tuned threshold."""
+        return decide(proba, self.spec["decision"])
+
+    # --- safe persistence ---------------------------------------------------------------------------------
+    def save(self, out_dir: str | Path) -> None:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MODEL_FILE).write_text(json.dumps(self.spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+        with open(out / WEIGHTS_FILE, "wb") as fh:  # np.savez with a file handle: no timestamps vary
+            np.savez_compressed(fh, **self.arrays)
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> HateLinearModel:
+        """Load ``model.json`` + ``weights.npz``; refuse pickles and unknown formats or versions."""
+        path = Path(model_dir)
+        if path.suffix.lower() in _UNSAFE_SUFFIXES:
+            raise InputError(f"refusing to load {path.name!r}: pickle/joblib/torch files can run code; "
+                             f"biasaudit models are a folder with {MODEL_FILE} and {WEIGHTS_FILE}", file=str(path))
+        if not path.is_dir():
+            raise InputError(f"model folder not found (expected a folder with {MODEL_FILE} and {WEIGHTS_FILE})",
+                             file=str(path))
+        try:
+            spec = json.loads((path / MODEL_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"no {MODEL_FILE} in the model folder", file=str(path)) from None
+        except json.JSONDecodeError as err:
+            raise InputError(f"{MODEL_FILE} is not valid JSON: {err}", file=str(path)) from None
+        if not isinstance(spec, dict) or spec.get("format") != FORMAT:
+            raise InputError(f"unknown model format {spec.get('format') if isinstance(spec, dict) else None!r}; "
+                             f"expected {FORMAT!r}", file=str(path / MODEL_FILE))
+        if spec.get("format_version") != FORMAT_VERSION:
+            raise InputError(f"unsupported {FORMAT} version {spec.get('format_version')!r}; this biasaudit reads "
+                             f"version {FORMAT_VERSION}", file=str(path / MODEL_FILE))
+        kinds = [b.get("kind") for b in spec.get("blocks", [])]
+        if not kinds or any(k not in BLOCK_KINDS for k in kinds) or spec.get("link") not in ("softmax", "ovr"):
+            raise InputError(f"model blocks {kinds} or link {spec.get('link')!r} not understood",
+                             file=str(path / MODEL_FILE))
+        try:
+            with np.load(path / WEIGHTS_FILE, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except FileNotFoundError:
+            raise InputError(f"no {WEIGHTS_FILE} in the model folder", file=str(path)) from None
+        except ValueError as err:  # object arrays need pickle: refused
+            raise InputError(f"{WEIGHTS_FILE} cannot be read without pickle: {err}", file=str(path)) from None
+        n_feat = sum(len(b["vocabulary"]) if "vocabulary" in b else len(b["columns"]) for b in spec["blocks"])
+        if arrays.get("coef") is None or arrays["coef"].shape != (n_feat, 3):
+            raise InputError(f"weights do not match the declared features ({n_feat})", file=str(path))
+        return cls(spec, arrays)
+
+
+def decide(proba: np.ndarray, decision: dict[str, Any]) -> np.ndarray:
+    """Apply a decision rule (``argmax`` or ``hate_threshold``) to ``(n, 3)`` probabilities."""
+    if decision.get("rule") == "hate_threshold":
+        lab = np.where(proba[:, 1] >= proba[:, 2], 1, 2)
+        lab[proba[:, 0] >= decision["threshold"]] = 0
+        return lab
+    return proba.argmax(axis=1)
+
+
+ProbaFn = Callable[[Sequence[str]], np.ndarray]

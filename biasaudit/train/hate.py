@@ -1,0 +1,213 @@
+"""Fit the hate / offensive / neither classifiers (``default`` and ``davidson2017``) into the safe model format.
+
+Deterministic for a seed; reads no file (see ``biasaudit.train.hate_eval`` for data loading and evaluation).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from biasaudit.analyzers import hate_features as hf
+from biasaudit.analyzers.hate_model import (
+    CLASSES,
+    FORMAT,
+    FORMAT_VERSION,
+    HateLinearModel,
+    block_tokens,
+    ngram_matrix,
+)
+from biasaudit.resources import lexicon_path
+
+VARIANTS = ("default", "davidson2017")
+
+#: The default variant's settings (chosen by stratified 5-fold CV on the Davidson training portion).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "word_ngram_range": [1, 3], "word_min_df": 2,
+    "char_ngram_range": [2, 5], "char_min_df": 3,
+    "C": 5.0, "class_weight": {"0": 1.0, "1": 1.0, "2": 1.0},
+    "threshold_grid": [round(x, 2) for x in np.arange(0.10, 0.71, 0.02)],
+    "threshold_folds": 3,
+}
+#: Davidson et al. (2017): vectorizer and model settings from their notebook (spec sections 2-3).
+DAVIDSON_SETTINGS: dict[str, Any] = {
+    "word_ngram_range": [1, 3], "word_min_df": 5, "word_max_df": 0.75, "word_max_features": 10000,
+    "pos_ngram_range": [1, 3], "pos_min_df": 5, "pos_max_df": 0.75, "pos_max_features": 5000,
+    "select_C": 0.01, "C": 0.01, "select_threshold": 1e-5,
+}
+
+
+def _stop_words() -> list[str]:
+    words = lexicon_path("davidson2017", "nltk_english_stopwords.txt").read_text(encoding="utf-8").split()
+    return words + ["#ff", "ff", "rt"]
+
+
+def fit_ngram_block(block: dict[str, Any], tokens: list[list[str]], *, min_df: float = 1, max_df: float = 1.0,
+                    max_features: int | None = None, idf: str | None = "smooth",
+                    ) -> tuple[dict[str, Any], np.ndarray | None, sp.csr_matrix]:
+    """Choose the vocabulary (scikit-learn's min_df/max_df/max_features rules) and idf of one block."""
+    cv = CountVectorizer(analyzer=lambda toks: toks, min_df=min_df, max_df=max_df, max_features=max_features)
+    counts = cv.fit_transform(tokens)
+    vocab = sorted(cv.vocabulary_, key=cv.vocabulary_.__getitem__)
+    block = dict(block, vocabulary=vocab)
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    weights = None
+    if idf == "smooth":
+        weights = np.log((1 + n) / (1 + df)) + 1.0
+    elif idf == "plain":
+        weights = np.log(n / df) + 1.0
+    mat = ngram_matrix(tokens, cv.vocabulary_, weights, block.get("sublinear_tf", False), block.get("norm") == "l2")
+    return block, weights, mat
+
+
+def _ovr_liblinear(x: sp.csr_matrix, y: np.ndarray, C: float, penalty: str, seed: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Old scikit-learn's multi-class liblinear: one binary fit per class, positives weighted by the
+    'balanced' weight of their class, every other sample by 1 (spec pitfall 3). Returns (coef (d,3), b (3,))."""
+    counts = np.bincount(y, minlength=3)
+    w = len(y) / (3.0 * counts)
+    coefs, intercepts = [], []
+    for k in range(3):
+        yk = (y == k).astype(np.int64)
+        # scikit-learn >= 1.8 spells the penalty as l1_ratio (1: L1, 0: L2)
+        clf = LogisticRegression(solver="liblinear", l1_ratio=1.0 if penalty == "l1" else 0.0, C=C,
+                                 random_state=seed, max_iter=100)
+        clf.fit(x, yk, sample_weight=np.where(yk == 1, w[k], 1.0))
+        coefs.append(clf.coef_[0])
+        intercepts.append(clf.intercept_[0])
+    return np.stack(coefs, axis=1), np.asarray(intercepts)
+
+
+def _spec(variant: str, blocks: list[dict[str, Any]], link: str, decision: dict[str, Any],
+          settings: dict[str, Any], seed: int, n: int) -> dict[str, Any]:
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "variant": variant, "classes": list(CLASSES),
+            "blocks": blocks, "link": link, "decision": decision,
+            "training": {"seed": seed, "n_train": n, "settings": settings, "scikit_learn": sklearn.__version__}}
+
+
+# --- davidson2017 --------------------------------------------------------------------------------------------
+def fit_davidson(texts: Sequence[str], y: np.ndarray, seed: int = 0, vader: np.ndarray | None = None,
+                 pos_tags: Sequence[str] | None = None, tagger: str | None = None) -> HateLinearModel:
+    """Davidson et al. (2017): stemmed word TF-IDF + POS n-gram counts (if ``pos_tags``) + 17 features,
+    L1-LR feature selection, then L2 logistic regression, both old-style liblinear one-vs-rest, C=0.01."""
+    from biasaudit.text.vader import polarity
+
+    s = DAVIDSON_SETTINGS
+    y = np.asarray(y, dtype=np.int64)
+    vader = polarity(list(texts)) if vader is None else vader
+    word_block = {"kind": "davidson_words", "ngram_range": s["word_ngram_range"], "stop_words": _stop_words(),
+                  "sublinear_tf": False, "norm": None}
+    word_block, word_idf, xw = fit_ngram_block(word_block, block_tokens(word_block, texts), min_df=s["word_min_df"],
+                                               max_df=s["word_max_df"], max_features=s["word_max_features"],
+                                               idf="plain")
+    blocks, idfs, mats = [word_block], [word_idf], [xw]
+    if pos_tags is not None:
+        pos_block = {"kind": "pos", "ngram_range": s["pos_ngram_range"], "tagger": tagger,
+                     "sublinear_tf": False, "norm": None}
+        pos_block, _, xp = fit_ngram_block(pos_block, block_tokens(pos_block, texts, pos_tags),
+                                           min_df=s["pos_min_df"], max_df=s["pos_max_df"],
+                                           max_features=s["pos_max_features"], idf=None)
+        blocks.append(pos_block)
+        idfs.append(None)
+        mats.append(xp)
+    other = hf.other_features(texts, vader)
+    blocks.append({"kind": "other17", "columns": list(range(other.shape[1])),
+                   "names": list(hf.OTHER_FEATURE_NAMES)})
+    idfs.append(None)
+    mats.append(sp.csr_matrix(other))
+    x = sp.hstack(mats, format="csr")
+
+    l1_coef, _ = _ovr_liblinear(x, y, s["select_C"], "l1", seed)
+    keep = np.abs(l1_coef).sum(axis=1) > s["select_threshold"]
+    kept_blocks, arrays, start = [], {}, 0
+    for b, idf in zip(blocks, idfs):
+        size = len(b["vocabulary"]) if "vocabulary" in b else len(b["columns"])
+        sel = np.flatnonzero(keep[start:start + size])
+        start += size
+        b = dict(b)
+        if "vocabulary" in b:
+            b["vocabulary"] = [b["vocabulary"][i] for i in sel]
+            if idf is not None:
+                arrays[f"idf_{len(kept_blocks)}"] = idf[sel]
+        else:
+            b["columns"] = [b["columns"][i] for i in sel]
+            b["names"] = [b["names"][i] for i in sel]
+        kept_blocks.append(b)
+    coef, intercept = _ovr_liblinear(x[:, np.flatnonzero(keep)], y, s["C"], "l2", seed)
+    arrays.update(coef=coef, intercept=intercept)
+    settings = dict(s, pos="spacy" if pos_tags is not None else "none (fallback)", pos_tagger=tagger,
+                    n_selected=int(keep.sum()), n_candidates=int(x.shape[1]))
+    return HateLinearModel(_spec("davidson2017", kept_blocks, "ovr", {"rule": "argmax"}, settings, seed, len(y)),
+                           arrays)
+
+
+# --- default -------------------------------------------------------------------------------------------------
+def _default_design(texts: Sequence[str], s: dict[str, Any]):
+    norm = [hf.normalize(t) for t in texts]
+    wb = {"kind": "words", "ngram_range": s["word_ngram_range"], "sublinear_tf": True, "norm": "l2"}
+    cb = {"kind": "char_wb", "ngram_range": s["char_ngram_range"], "sublinear_tf": True, "norm": "l2"}
+    wb, widf, xw = fit_ngram_block(wb, block_tokens(wb, texts, norm_texts=norm), min_df=s["word_min_df"])
+    cb, cidf, xc = fit_ngram_block(cb, block_tokens(cb, texts, norm_texts=norm), min_df=s["char_min_df"])
+    return [wb, cb], {"idf_0": widf, "idf_1": cidf}, sp.hstack([xw, xc], format="csr")
+
+
+def _fit_softmax(x: sp.csr_matrix, y: np.ndarray, s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    cw = {int(k): float(v) for k, v in s["class_weight"].items()}
+    clf = LogisticRegression(C=s["C"], class_weight=cw, max_iter=1000, tol=1e-6).fit(x, y)
+    return clf.coef_.T.copy(), clf.intercept_.copy()
+
+
+def _fit_default_linear(texts: Sequence[str], y: np.ndarray, s: dict[str, Any], seed: int
+                        ) -> tuple[HateLinearModel, dict[str, Any]]:
+    blocks, arrays, x = _default_design(texts, s)
+    coef, intercept = _fit_softmax(x, y, s)
+    arrays.update(coef=coef, intercept=intercept)
+    return HateLinearModel(_spec("default", blocks, "softmax", {"rule": "argmax"}, s, seed, len(y)), arrays), s
+
+
+def choose_hate_threshold(y: np.ndarray, proba: np.ndarray, grid: Sequence[float]) -> float:
+    """The ``p_hate`` threshold maximising hate-class F1 (ties: the higher, more precise threshold)."""
+    from sklearn.metrics import f1_score
+
+    from biasaudit.analyzers.hate_model import decide
+
+    best_t, best_f = grid[0], -1.0
+    for t in grid:
+        f = f1_score(y, decide(proba, {"rule": "hate_threshold", "threshold": t}), labels=[0], average=None)[0]
+        if f >= best_f:
+            best_t, best_f = t, f
+    return float(best_t)
+
+
+def fit_default(texts: Sequence[str], y: np.ndarray, seed: int = 0, settings: dict[str, Any] | None = None
+                ) -> HateLinearModel:
+    """Word 1-3-grams + character 2-5-grams (TF-IDF), multinomial logistic regression (probabilities left
+    uncalibrated by class weights), and a hate threshold chosen by an inner stratified CV on the training data."""
+    s = dict(DEFAULT_SETTINGS, **(settings or {}))
+    y = np.asarray(y, dtype=np.int64)
+    texts = list(texts)
+    oof = np.zeros((len(y), 3))
+    inner = StratifiedKFold(s["threshold_folds"], shuffle=True, random_state=seed)
+    for tr, te in inner.split(np.zeros(len(y)), y):
+        m, _ = _fit_default_linear([texts[i] for i in tr], y[tr], s, seed)
+        oof[te] = m.predict_proba([texts[i] for i in te])
+    threshold = choose_hate_threshold(y, oof, s["threshold_grid"])
+    model, _ = _fit_default_linear(texts, y, s, seed)
+    model.spec["decision"] = {"rule": "hate_threshold", "threshold": threshold}
+    return model
+
+
+def fit(variant: str, texts: Sequence[str], y: np.ndarray, seed: int = 0, **kw: Any) -> HateLinearModel:
+    """Fit ``variant`` (``default`` or ``davidson2017``)."""
+    if variant == "default":
+        return fit_default(texts, y, seed, **kw)
+    if variant == "davidson2017":
+        return fit_davidson(texts, y, seed, **kw)
+    raise ValueError(f"unknown variant {variant!r}")
