@@ -67,3 +67,17 @@ def test_console_script_on_bundled_example(tmp_path):
     report = json.loads((tmp_path / "ex" / "report.json").read_text())
     assert report["counts"]["scored"] > 100 and report["counts"]["rejected"] == 0
     assert {"speaker", "role", "turn_position"} <= set(report["breakdowns"])
+
+
+def test_analyzer_options_from_the_command_line(corpus, tmp_path, capsys):
+    from biasaudit.cli.scan import parse_options
+
+    assert parse_options(["linguistic_bias.extras=true", "hate.model_path=/m", "x.k=0.5", "x.s=a=b"]) == \
+        {"linguistic_bias": {"extras": True}, "hate": {"model_path": "/m"}, "x": {"k": 0.5, "s": "a=b"}}
+    assert main(["scan", str(corpus), "--analyzers", "linguistic_bias", "--option", "linguistic_bias.extras=true",
+                 "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert "bias_implicative_rto" in report["scores"]
+    assert main(["scan", str(corpus), "--analyzers", "sentiment", "--option", "sentiment.colour=red"]) == 2
+    assert "unknown options: colour" in capsys.readouterr().err
+    assert main(["scan", str(corpus), "--option", "novalue"]) == 2

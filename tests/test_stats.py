@@ -22,6 +22,11 @@ def test_wilson_interval_published_example():
     assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
 
 
+def test_wilson_interval_exact_endpoints():
+    for n in (1, 3, 7, 210, 10_000):
+        assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
+
+
 def test_wilson_interval_undefined_and_invalid():
     assert all(math.isnan(x) for x in wilson_interval(0, 0))
     with pytest.raises(ValueError):

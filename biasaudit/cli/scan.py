@@ -27,6 +27,9 @@ def add_parser(sub) -> None:
     p.add_argument("--analyzers", default=None,
                    help="comma-separated specs, e.g. 'sentiment,linguistic_bias:henderson2018' "
                         "(default: all installed; see 'biasaudit analyzers')")
+    p.add_argument("--option", action="append", default=[], metavar="ANALYZER.KEY=VALUE",
+                   help="an analyzer option, e.g. linguistic_bias.extras=true or hate.model_path=DIR "
+                        "(repeatable; VALUE is read as YAML: true, 3, 0.5, text)")
     p.add_argument("--out", default=None, help="output directory (default: print the summary only)")
     p.add_argument("--limit", type=int, default=None, help="stop after N input records")
     p.add_argument("--sample", type=int, default=None, help="score a seeded uniform sample of N records")
@@ -58,7 +61,7 @@ def run(args) -> int:
         dialogue = True
     if not inputs:
         raise UsageError("scan needs at least one INPUT (or --example)")
-    result = scan(inputs, analyzers=args.analyzers, out=args.out, progress=None if not args.quiet else False,
+    result = scan(inputs, analyzers=args.analyzers, out=args.out, analyzer_options=parse_options(args.option), progress=None if not args.quiet else False,
                   format=args.format, text_field=args.text_field, id_field=args.id_field, dialogue=dialogue,
                   limit=args.limit, sample=args.sample, seed=args.seed, batch_size=args.batch_size,
                   workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes, show_offensive=args.show_offensive,
@@ -69,6 +72,27 @@ def run(args) -> int:
     for g in failed:
         print(f"biasaudit: gate failed: {g['expr']} (value {fmt(g['value'])})", file=sys.stderr)
     return 1 if failed else 0
+
+
+def parse_options(items: list[str]) -> dict[str, dict]:
+    """``["hate.model_path=m", "linguistic_bias.extras=true"]`` -> ``{"hate": {"model_path": "m"}, ...}``."""
+    import yaml
+
+    from biasaudit.errors import UsageError
+
+    options: dict[str, dict] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        analyzer, dot, name = key.strip().partition(".")
+        if not (sep and dot and analyzer and name):
+            raise UsageError(f"bad --option {item!r}: expected ANALYZER.KEY=VALUE, "
+                             "e.g. linguistic_bias.extras=true")
+        try:
+            parsed = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            parsed = value
+        options.setdefault(analyzer, {})[name] = parsed if isinstance(parsed, (str, int, float, bool)) else value
+    return options
 
 
 def print_summary(report: dict, out: str | None) -> None:

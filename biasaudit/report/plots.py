@@ -53,8 +53,8 @@ def rates_png(title: str, rates: dict[str, dict[str, Any]]) -> str | None:
     plt, fig, ax = _figure(5.0, 0.45 * len(items) + 0.9)
     names = [k for k, _ in items][::-1]
     vals = [100 * r["rate"] for _, r in items][::-1]
-    lo = [100 * (r["rate"] - r["ci_low"]) for _, r in items][::-1]
-    hi = [100 * (r["ci_high"] - r["rate"]) for _, r in items][::-1]
+    lo = [max(0.0, 100 * (r["rate"] - r["ci_low"])) for _, r in items][::-1]
+    hi = [max(0.0, 100 * (r["ci_high"] - r["rate"])) for _, r in items][::-1]
     ax.barh(names, vals, xerr=[lo, hi], color="#55a868", error_kw={"elinewidth": 0.8, "capsize": 2})
     ax.set_xlabel("% of records (95% Wilson interval)", fontsize=8)
     ax.set_title(title, fontsize=9)

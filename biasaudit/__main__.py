@@ -1,0 +1,5 @@
+import sys
+
+from biasaudit.cli import main
+
+sys.exit(main())
