@@ -56,7 +56,7 @@ def map_labels(id2label: dict[int, str], label_map: dict[str, str] | None = None
     norm = {int(i): re.sub(r"[\s_\-]+", " ", str(name).strip().lower()) for i, name in id2label.items()}
     found: dict[str, int] = {}
     for i, name in norm.items():
-        ours = (label_map or {}).get(id2label[i]) if label_map else None
+        ours = label_map.get(id2label[i]) if label_map else None
         ours = ours or next((lab for lab, names in _SYNONYMS.items() if name in names), None)
         if ours in found:
             raise InputError(f"labels {id2label[found[ours]]!r} and {id2label[i]!r} both mean {ours!r}")
