@@ -140,6 +140,13 @@ def test_head_model_learns_topics_and_probabilities_are_valid(head):
     assert set(info["sha256"]) == {"model.safetensors", "hate_head.safetensors"} and info["casing"] == "uncased"
 
 
+def test_head_training_is_deterministic(head, tmp_path):
+    out, texts, labels = head
+    again = train_linear_head(json.loads((out / HEAD_META).read_text())["encoder"], texts, labels, tmp_path, seed=0)
+    assert (again / "hate_head.safetensors").read_bytes() == (out / "hate_head.safetensors").read_bytes()
+    assert (again / HEAD_META).read_text() == (out / HEAD_META).read_text()
+
+
 def test_head_refuses_a_different_encoder_and_bad_training_input(head, tmp_path):
     out = head[0]
     copy = tmp_path / "head"

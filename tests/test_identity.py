@@ -1,8 +1,12 @@
 """Tests of the identity-term lexicon: shipped files, mention matching, swaps and user lexicons."""
 from __future__ import annotations
 
+import string
+
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from biasaudit.audits.identity import IdentityLexicon, indefinite_article, substitute, term_regex
 from biasaudit.errors import InputError
@@ -90,3 +94,12 @@ def test_every_swap_term_is_found_and_fills_the_templates(lex):
             assert lex.find_swap(f"They said that {term.lower()} folk came.") == (family, sub, term)
             filled = substitute("I am a {} person.", r"\{\}", term)
             assert filled in (f"I am a {term} person.", f"I am an {term} person.")
+
+
+@given(prefix=st.text(alphabet=string.ascii_letters + " .,;!?", max_size=30),
+       suffix=st.text(alphabet=string.ascii_letters + " .,;!?", max_size=30))
+def test_substitute_changes_only_the_term(prefix, suffix):
+    assume("muslim" not in (prefix + suffix).lower() and not prefix.rstrip().lower().endswith((" a", " an")))
+    assume(prefix.rstrip().lower() not in ("a", "an"))
+    text = f"{prefix} muslim {suffix}"
+    assert substitute(text, term_regex(["Muslim"]), "jewish") == f"{prefix} jewish {suffix}"
