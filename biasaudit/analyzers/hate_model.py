@@ -58,11 +58,36 @@ def ngram_matrix(token_lists: list[list[str]], vocab: dict[str, int], idf: np.nd
     for i, toks in enumerate(token_lists):
         flat.extend(map(get, toks, repeat(-1, len(toks))))
         lengths[i] = len(toks)
+    return ids_matrix(flat, lengths, len(vocab), idf, sublinear, l2)
+
+
+def char_ids(norm_texts: Sequence[str], vocab: dict[str, int], lo: int, hi: int, cache: dict[str, tuple[int, ...]]
+             ) -> tuple[list[int], np.ndarray]:
+    """Vocabulary ids of each text's ``char_wb`` n-grams, memoised per word (char_wb never crosses words)."""
+    flat: list[int] = []
+    lengths = np.empty(len(norm_texts), dtype=np.int64)
+    get = vocab.get
+    for i, text in enumerate(norm_texts):
+        start = len(flat)
+        for w in text.split():
+            ids = cache.get(w)
+            if ids is None:
+                ids = tuple(j for j in map(get, hf.char_wb_ngrams(w, lo, hi)) if j is not None)
+                if len(cache) < 500_000:
+                    cache[w] = ids
+            flat.extend(ids)
+        lengths[i] = len(flat) - start
+    return flat, lengths
+
+
+def ids_matrix(flat: list[int], lengths: np.ndarray, n_features: int, idf: np.ndarray | None, sublinear: bool,
+               l2: bool) -> sp.csr_matrix:
+    """CSR TF(-IDF) rows from concatenated feature ids (-1: unknown) and the number of ids per row."""
     ids = np.fromiter(flat, dtype=np.int64, count=len(flat))
-    docs = np.repeat(np.arange(len(token_lists)), lengths)
+    docs = np.repeat(np.arange(len(lengths)), lengths)
     known = ids >= 0
     m = sp.csr_matrix((np.ones(int(known.sum())), (docs[known], ids[known])),
-                      shape=(len(token_lists), len(vocab)))  # duplicates are summed: term counts
+                      shape=(len(lengths), n_features))  # duplicates are summed: term counts
     m.sort_indices()
     if sublinear:
         np.log(m.data, out=m.data)
@@ -70,11 +95,11 @@ def ngram_matrix(token_lists: list[list[str]], vocab: dict[str, int], idf: np.nd
     if idf is not None:
         m.data *= idf[m.indices]
     if l2:
-        sq = np.add.reduceat(m.data ** 2, m.indptr[:-1]) if m.nnz else np.zeros(m.shape[0])
-        norms = np.sqrt(sq)
-        norms[np.diff(m.indptr) == 0] = 1.0
+        per_row = np.diff(m.indptr)
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(m.shape[0]), per_row), weights=m.data ** 2,
+                                    minlength=m.shape[0]))
         norms[norms == 0] = 1.0
-        m.data /= np.repeat(norms, np.diff(m.indptr))
+        m.data /= np.repeat(norms, per_row)
     return m
 
 
@@ -87,6 +112,7 @@ class HateLinearModel:
         self.blocks: list[dict[str, Any]] = spec["blocks"]
         self._vocabs = [{t: i for i, t in enumerate(b["vocabulary"])} if "vocabulary" in b else None
                         for b in self.blocks]
+        self._word_cache: list[dict[str, tuple[int, ...]]] = [{} for _ in self.blocks]
         self.coef = arrays["coef"]  # (n_features, 3), columns hate, offensive, neither
         self.intercept = arrays["intercept"]
 
@@ -112,10 +138,13 @@ class HateLinearModel:
                 cols = np.asarray(b["columns"], dtype=np.int64)
                 mats.append(sp.csr_matrix(hf.other_features(texts, vader)[:, cols]))
                 continue
-            toks = block_tokens(b, texts, pos_tags, norm_texts)
             idf = self.arrays.get(f"idf_{i}")
-            mats.append(ngram_matrix(toks, self._vocabs[i], idf, b.get("sublinear_tf", False),
-                                     b.get("norm") == "l2"))
+            sub, l2 = b.get("sublinear_tf", False), b.get("norm") == "l2"
+            if b["kind"] == "char_wb":
+                flat, lengths = char_ids(norm_texts, self._vocabs[i], *b["ngram_range"], self._word_cache[i])
+                mats.append(ids_matrix(flat, lengths, len(self._vocabs[i]), idf, sub, l2))
+                continue
+            mats.append(ngram_matrix(block_tokens(b, texts, pos_tags, norm_texts), self._vocabs[i], idf, sub, l2))
         return sp.hstack(mats, format="csr") if len(mats) > 1 else mats[0]
 
     def decision(self, x: sp.csr_matrix) -> np.ndarray:

@@ -1,0 +1,66 @@
+"""``biasaudit train hate``: reproducible retraining, the evaluation files, loading the result."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from biasaudit.analyzers.hate import HateAnalyzer
+from biasaudit.cli import main
+from biasaudit.resources import sha256_file
+from biasaudit.train import hate as trainer
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "davidson" / "labeled_train.csv"
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="needs /work/shared/data/davidson")
+
+
+@pytest.fixture(scope="module")
+def small_csv(tmp_path_factory) -> Path:
+    """A small stratified sample (120 hate, 300 offensive, 150 neither) of the training portion."""
+    df = pd.read_csv(DATA, index_col=0, keep_default_na=False)
+    parts = [df[df["class"] == k].sample(n, random_state=1) for k, n in ((0, 120), (1, 300), (2, 150))]
+    path = tmp_path_factory.mktemp("data") / "small.csv"
+    pd.concat(parts).sort_index()[["tweet", "class"]].to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("variant", ["default", "davidson2017"])
+def test_same_seed_gives_identical_weights(small_csv, variant):
+    df = pd.read_csv(small_csv, keep_default_na=False)
+    texts, y = df["tweet"].tolist(), df["class"].to_numpy()
+    a, b = trainer.fit(variant, texts, y, seed=3), trainer.fit(variant, texts, y, seed=3)
+    assert a.spec == b.spec
+    assert a.arrays.keys() == b.arrays.keys()
+    for k in a.arrays:
+        assert np.array_equal(a.arrays[k], b.arrays[k]), k
+
+
+def test_cli_trains_evaluates_and_the_analyzer_loads_it(small_csv, tmp_path, capsys):
+    out = tmp_path / "model"
+    rc = main(["train", "hate", "--data", str(small_csv), "--out", str(out), "--seed", "0"])
+    assert rc == 0
+    assert "5-fold CV: hate F1" in capsys.readouterr().out
+    ev = json.loads((out / "evaluation.json").read_text())
+    cv = ev["cross_validation"]
+    assert ev["n"] == 570 and cv["folds"] == 5 and len(cv["per_fold"]) == 5
+    assert set(cv["per_class"]) == {"hate", "offensive", "neither"}
+    assert np.array(cv["confusion_matrix"]["counts"]).sum(axis=1).tolist() == [120, 300, 150]
+    assert 0.0 <= cv["macro_f1"] <= 1.0 and "weighted" in cv
+    assert "| hate |" in (out / "evaluation.md").read_text()
+    a = HateAnalyzer(model_path=out)
+    info = a.info().as_dict()
+    assert info["resources"]["hate/default/weights.npz"] == sha256_file(str(out / "weights.npz"))
+    assert info["settings"]["training_data_sha256"] == sha256_file(str(small_csv))
+    p = a.predict_proba(["I had a lovely lunch with my family today", "this bitch is so annoying lol"])
+    assert p[0, 2] > p[1, 2] and p[1, 1] > p[0, 1]
+
+
+def test_bad_labels_exit_2_with_the_line(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("tweet,class\nhello,2\nworld,maybe\n")
+    assert main(["train", "hate", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv:3" in err and "maybe" in err
