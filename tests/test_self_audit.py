@@ -139,6 +139,26 @@ def test_no_flagged_records_and_bad_input(records):
         hate_self_audit(WordTriggeredModel(), records.drop(columns="p_offensive"))
 
 
+def test_summary_names_the_largest_spreads_and_over_flagged_subgroups(audit):
+    s = audit["summary"]
+    assert s["max_template_p_hate_spread"]["family"] == "religion"
+    assert s["max_template_p_hate_spread"]["value"] == pytest.approx(0.6)
+    assert s["max_template_p_offensive_spread"]["family"] == "sexual_orientation"
+    assert s["record_label_flip_rate"] == 1.0
+    assert s["over_flagged_hate"] == []  # 8 records: no interval clears the corpus rate
+
+
+def test_over_flagged_subgroup_needs_its_interval_above_the_corpus_rate():
+    texts = [f"The Muslim shop {i}." for i in range(10)] + [f"The blue car {i}." for i in range(30)]
+    labels = ["hate"] * 10 + ["hate"] + ["neither"] * 29
+    recs = pd.DataFrame({"text": texts, "hate_label": labels, "p_hate": 0.5, "p_offensive": 0.1})
+    s = hate_self_audit(WordTriggeredModel(), recs, max_counterfactual_records=0)["summary"]
+    # corpus 11/40 = 0.275; Muslim 10/10 has Wilson low 0.72 > 0.275; ratio (10/10)/(11/40)
+    assert s["over_flagged_hate"] == [{"group": "religion/muslim", "n": 10, "rate": 1.0,
+                                       "ratio_to_corpus": pytest.approx(40 / 11)}]
+    assert s["over_flagged_offensive"] == []
+
+
 def test_smoke_with_the_shipped_hate_model(records):
     hate = pytest.importorskip("biasaudit.analyzers.hate")
     try:

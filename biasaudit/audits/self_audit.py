@@ -44,7 +44,7 @@ def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: Ide
     missing = {"text", "hate_label", "p_hate", "p_offensive"} - set(records.columns)
     if missing:
         raise ValueError(f"self-audit needs record columns: {', '.join(sorted(missing))}")
-    return {
+    audit = {
         "labels": list(LABELS),
         "lexicon": lexicon.info(),
         "group_rates": group_rates(records, lexicon),
@@ -52,6 +52,30 @@ def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: Ide
         "counterfactual_records": record_sensitivity(analyzer, records, lexicon,
                                                      max_records=max_counterfactual_records, seed=seed),
     }
+    return {"summary": summarise(audit), **audit}
+
+
+def summarise(audit: dict[str, Any]) -> dict[str, Any]:
+    """Headline figures: the largest template spreads, the flip rate, and the over-flagged subgroups.
+
+    A subgroup is over-flagged when the lower end of its Wilson interval lies above the corpus rate.
+    """
+    fams = audit["counterfactual_templates"]["families"]
+    out: dict[str, Any] = {}
+    for key in ("p_hate", "p_offensive"):
+        top = max(fams, key=lambda f: fams[f][f"{key}_spread"], default=None)
+        out[f"max_template_{key}_spread"] = ({"family": top, "value": fams[top][f"{key}_spread"]}
+                                             if top else None)
+    out["record_label_flip_rate"] = audit["counterfactual_records"]["label_flips"]["rate"]
+    g = audit["group_rates"]
+    for flag in ("hate", "offensive"):
+        base = g["corpus"][flag]["rate"]
+        over = [{"group": f"{family}/{sub}", "n": r["n"], "rate": r[flag]["rate"],
+                 "ratio_to_corpus": r[flag]["ratio_to_corpus"]}
+                for family, fam in g["families"].items() for sub, r in fam["subgroups"].items()
+                if r["n"] and r[flag]["ci_low"] > base]
+        out[f"over_flagged_{flag}"] = sorted(over, key=lambda o: (-o["ratio_to_corpus"], o["group"]))
+    return out
 
 
 def group_rates(records: pd.DataFrame, lexicon: IdentityLexicon) -> dict[str, Any]:
