@@ -149,13 +149,16 @@ def test_summary_names_the_largest_spreads_and_over_flagged_subgroups(audit):
 
 
 def test_over_flagged_subgroup_needs_its_interval_above_the_corpus_rate():
-    texts = [f"The Muslim shop {i}." for i in range(10)] + [f"The blue car {i}." for i in range(30)]
-    labels = ["hate"] * 10 + ["hate"] + ["neither"] * 29
+    texts = ([f"The Muslim shop {i}." for i in range(10)] + ["A Hindu temple."] * 3 + ["A Sikh cook."] * 2
+             + [f"The blue car {i}." for i in range(25)])
+    labels = ["hate"] * 13 + ["neither", "hate"] + ["neither"] * 25
     recs = pd.DataFrame({"text": texts, "hate_label": labels, "p_hate": 0.5, "p_offensive": 0.1})
     s = hate_self_audit(WordTriggeredModel(), recs, max_counterfactual_records=0)["summary"]
-    # corpus 11/40 = 0.275; Muslim 10/10 has Wilson low 0.72 > 0.275; ratio (10/10)/(11/40)
-    assert s["over_flagged_hate"] == [{"group": "religion/muslim", "n": 10, "rate": 1.0,
-                                       "ratio_to_corpus": pytest.approx(40 / 11)}]
+    # corpus 14/40 = 0.35. Wilson low ends: Muslim 10/10 0.72, Hindu 3/3 0.44 (both above), Sikh 1/2 0.09.
+    assert [(o["group"], o["n"], o["rate"]) for o in s["over_flagged_hate"]] == [
+        ("religion/muslim", 10, 1.0), ("religion/hindu", 3, 1.0)]
+    assert s["over_flagged_hate"][1]["ci_low"] == rate(3, 3)["ci_low"] > 0.35 > rate(1, 2)["ci_low"]
+    assert s["over_flagged_hate"][0]["ratio_to_corpus"] == pytest.approx(40 / 14)
     assert s["over_flagged_offensive"] == []
 
 

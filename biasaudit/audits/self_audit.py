@@ -58,7 +58,8 @@ def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: Ide
 def summarise(audit: dict[str, Any]) -> dict[str, Any]:
     """Headline figures: the largest template spreads, the flip rate, and the over-flagged subgroups.
 
-    A subgroup is over-flagged when the lower end of its Wilson interval lies above the corpus rate.
+    A subgroup is over-flagged when the lower end of its Wilson interval lies above the corpus rate; the
+    list is ordered by that lower end.
     """
     fams = audit["counterfactual_templates"]["families"]
     out: dict[str, Any] = {}
@@ -70,11 +71,12 @@ def summarise(audit: dict[str, Any]) -> dict[str, Any]:
     g = audit["group_rates"]
     for flag in ("hate", "offensive"):
         base = g["corpus"][flag]["rate"]
-        over = [{"group": f"{family}/{sub}", "n": r["n"], "rate": r[flag]["rate"],
+        over = [{"group": f"{family}/{sub}", "n": r["n"], "rate": r[flag]["rate"], "ci_low": r[flag]["ci_low"],
                  "ratio_to_corpus": r[flag]["ratio_to_corpus"]}
                 for family, fam in g["families"].items() for sub, r in fam["subgroups"].items()
                 if r["n"] and r[flag]["ci_low"] > base]
-        out[f"over_flagged_{flag}"] = sorted(over, key=lambda o: (-o["ratio_to_corpus"], o["group"]))
+        # Most certain first: ranking by the interval's low end keeps 1-of-1 subgroups below well-supported ones.
+        out[f"over_flagged_{flag}"] = sorted(over, key=lambda o: (-o["ci_low"], o["group"]))
     return out
 
 
