@@ -178,3 +178,9 @@ def test_self_audit_runs_on_the_transformers_backend(tiny):
     assert 0.0 <= c["mean_abs_delta_p_hate"] <= 1.0
     terms = audit["counterfactual_templates"]["families"]["religion"]["terms"]
     assert all(0.0 < t["mean_p_hate"] < 1.0 for t in terms.values())
+
+
+def test_missing_torch_gives_an_install_hint(tiny, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # import torch now raises ImportError
+    with pytest.raises(UsageError, match=r"biasaudit\[transformers\]"):
+        TransformersHateModel(tiny[0])
