@@ -64,3 +64,20 @@ def test_bad_labels_exit_2_with_the_line(tmp_path, capsys):
     assert main(["train", "hate", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
     err = capsys.readouterr().err
     assert "bad.csv:3" in err and "maybe" in err
+
+
+@pytest.mark.spacy_model
+def test_davidson_with_spacy_pos_records_the_tagger(small_csv, tmp_path):
+    from biasaudit.analyzers.hate_features import spacy_tagger_name
+    from biasaudit.train.hate_eval import train_and_evaluate
+
+    tagger = spacy_tagger_name()
+    if tagger is None:
+        pytest.skip("no English spaCy pipeline installed")
+    model, ev = train_and_evaluate(small_csv, tmp_path / "pos", variant="davidson2017", folds=2)
+    assert ev["cross_validation"]["pos"] == "spacy"
+    assert model.spec["training"]["settings"]["pos_tagger"] == tagger
+    a = HateAnalyzer("davidson2017", model_path=tmp_path / "pos")
+    info = a.info().as_dict()["settings"]
+    assert info["pos_features"] == "spacy" or not a._model.needs_pos  # POS n-grams may all be deselected
+    assert a.predict_proba(["", "I had a lovely lunch"]).shape == (2, 3)

@@ -182,5 +182,5 @@ def pos_tag_strings(texts: Sequence[str]) -> list[str]:
     from spacy.tokens import Doc
 
     nlp = _spacy_tagger()
-    docs = (Doc(nlp.vocab, words=davidson_basic_tokenize(davidson_preprocess(t)) or [""]) for t in texts)
+    docs = (Doc(nlp.vocab, words=davidson_basic_tokenize(davidson_preprocess(t))) for t in texts)
     return [" ".join(tok.tag_ for tok in doc) for doc in nlp.pipe(docs, batch_size=256)]
