@@ -76,6 +76,7 @@ def test_classifier_info(tiny):
     digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
     assert info["kind"] == "sequence-classification" and info["sha256"] == {"model.safetensors": digest}
     assert (info["casing"], info["max_length"], info["pooling"]) == ("uncased", 64, "model")
+    assert {"config.json", "tokenizer.json", "tokenizer_config.json"} <= set(info["config_sha256"])
 
 
 def test_unmappable_labels_are_refused_unless_mapped(tmp_path):
@@ -138,6 +139,7 @@ def test_head_model_learns_topics_and_probabilities_are_valid(head):
     info = m.info()
     assert info["kind"] == "encoder+head" and (info["pooling"], info["normalize"]) == ("mean", True)
     assert set(info["sha256"]) == {"model.safetensors", "hate_head.safetensors"} and info["casing"] == "uncased"
+    assert {"hate_head.json", "modules.json", "tokenizer.json"} <= set(info["config_sha256"])
 
 
 def test_head_training_is_deterministic(head, tmp_path):

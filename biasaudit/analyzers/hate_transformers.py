@@ -19,6 +19,9 @@ LABELS = ("hate", "offensive", "neither")  # column order of predict_proba
 HEAD_WEIGHTS, HEAD_META = "hate_head.safetensors", "hate_head.json"
 HEAD_FORMAT = "biasaudit.hate-head"
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib")
+_CONFIG_FILES = {"config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+                 "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "added_tokens.json",
+                 "modules.json", "sentence_bert_config.json", HEAD_META}
 _SYNONYMS = {
     "hate": {"hate", "hate speech", "hateful", "hatespeech"},
     "offensive": {"offensive", "offensive language", "offensive speech", "abusive", "offense"},
@@ -87,6 +90,11 @@ def encoder_settings(encoder_path: str | Path) -> dict[str, Any]:
 def weights_sha256(folder: str | Path) -> dict[str, str]:
     """sha256 of each safetensors file of a model folder, by file name."""
     return {p.name: sha256_file(p) for p in _check_weights(Path(folder))}
+
+
+def config_sha256(folder: str | Path) -> dict[str, str]:
+    """sha256 of the config and tokenizer files present (they change outputs as much as the weights do)."""
+    return {p.name: sha256_file(p) for p in sorted(Path(folder).iterdir()) if p.name in _CONFIG_FILES}
 
 
 class _Encoder:
@@ -214,7 +222,8 @@ class TransformersHateModel:
     def info(self) -> dict[str, Any]:
         """What a report needs to reproduce the scores: folder, kind, weight hashes, pooling, casing, length."""
         lower = getattr(self.tokenizer, "do_lower_case", None)
-        return {"path": str(self.path), "kind": self.kind, "sha256": dict(self._weights),
+        configs = config_sha256(self.path) | (config_sha256(self.encoder_path) if self.encoder_path else {})
+        return {"path": str(self.path), "kind": self.kind, "sha256": dict(self._weights), "config_sha256": configs,
                 "encoder": str(self.encoder_path) if self.encoder_path else None, "pooling": self.pooling,
                 "normalize": self.normalize, "casing": {True: "uncased", False: "cased"}.get(lower, "unknown"),
                 "max_length": self.max_length, "label_names": self.label_names}
