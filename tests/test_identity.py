@@ -26,6 +26,8 @@ def test_shipped_lexicon_has_the_seven_families_with_swap_terms(lex):
         assert len(lex.swap_terms(family)) >= 3, family
     assert len(lex.sha256) == 64
     assert lex.columns[:2] == ["age", "age/young"]
+    with pytest.raises(TypeError):
+        lex.groups["religion"]["muslim"] = ("changed",)  # the cached shipped lexicon is read-only
 
 
 def test_mentions_whole_words_case_plurals_multiword(lex):

@@ -5,10 +5,11 @@ Whole-word matching of a user-editable word list; it must not guess senses, scor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -77,10 +78,16 @@ class IdentityLexicon:
     ``groups[family][subgroup]`` are the mention terms; ``swaps[family][subgroup]`` the swap adjectives.
     """
 
-    groups: dict[str, dict[str, tuple[str, ...]]]
-    swaps: dict[str, dict[str, tuple[str, ...]]]
+    groups: Mapping[str, Mapping[str, tuple[str, ...]]]
+    swaps: Mapping[str, Mapping[str, tuple[str, ...]]]
     source: str
     sha256: str
+
+    def __post_init__(self) -> None:
+        # Read-only views: the shipped lexicon is one cached instance shared by every caller.
+        for name in ("groups", "swaps"):
+            frozen = MappingProxyType({k: MappingProxyType(dict(v)) for k, v in getattr(self, name).items()})
+            object.__setattr__(self, name, frozen)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> IdentityLexicon:
