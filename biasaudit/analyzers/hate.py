@@ -102,16 +102,18 @@ class HateAnalyzer(Analyzer):
 
     def predict(self, texts: list[str]) -> list[str]:
         """Label per text (``hate``, ``offensive`` or ``neither``) under the model's decision rule."""
-        return [CLASSES[i] for i in self._labels(self.predict_proba(texts))]
+        return [CLASSES[i] for i in self.labels(self.predict_proba(texts))]
 
-    def _labels(self, proba: np.ndarray) -> np.ndarray:
+    def labels(self, proba: np.ndarray) -> np.ndarray:
+        """Class index per row of ``predict_proba`` output under this model's decision rule (the self-audit
+        uses it so counterfactual flips follow the tuned hate threshold)."""
         if self._model is not None:
             return self._model.labels(proba)
         return proba.argmax(axis=1)
 
     def analyze_batch(self, batch: TextBatch):
         proba = self._proba_batch(batch)
-        labels = np.asarray(CLASSES, dtype=object)[self._labels(proba)] if len(proba) else np.array([], object)
+        labels = np.asarray(CLASSES, dtype=object)[self.labels(proba)] if len(proba) else np.array([], object)
         return {"hate_label": list(labels), "p_hate": proba[:, 0], "p_offensive": proba[:, 1],
                 "p_neither": proba[:, 2]}
 
