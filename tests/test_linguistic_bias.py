@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_path
 
 from biasaudit.analyzers.linguistic_bias import (
     COEFFICIENTS,
@@ -20,16 +20,12 @@ from biasaudit.analyzers.linguistic_bias import (
 )
 from biasaudit.analyzers.registry import build
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hutto_bsd" / "collapsedData.csv"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/hutto_bsd/collapsedData.csv")
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared/data/hutto_bsd not present")
 needs_pattern = pytest.mark.skipif(_pattern_en() is None, reason="biasaudit.text.pattern_en not committed yet")
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    with open(DATA, newline="") as fh:
+    with open(shared_path("data", "hutto_bsd", "collapsedData.csv"), newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -51,7 +47,6 @@ def reference_formula(f: dict) -> float:
             + -3.5770891 * f["assertive_rto"] + 5.0959142 * f["subj_strong_rto"] + 4.872367 * f["subj_weak_rto"])
 
 
-@needs_data
 def test_41_reference_rows_match_every_lexical_feature_and_the_score(rows, lexical):
     out = lexical([r["text"] for r in rows])
     for name, _ in COEFFICIENTS:
@@ -66,7 +61,6 @@ def test_41_reference_rows_match_every_lexical_feature_and_the_score(rows, lexic
     np.testing.assert_array_equal(hutto2015_score(feats), expected)
 
 
-@needs_data
 def test_41_reference_rows_unused_features_match_with_extras(rows):
     out = LinguisticBiasAnalyzer(modality=False, extras=True)([r["text"] for r in rows])
     stored = {"implicative": "implicative_rto", "coherence": "cm_rto", "degree_modifier": "dm_rto",
@@ -75,7 +69,6 @@ def test_41_reference_rows_unused_features_match_with_extras(rows):
         np.testing.assert_array_equal(out[f"bias_{ours}_rto"], [float(r[theirs]) for r in rows], err_msg=ours)
 
 
-@needs_data
 @needs_pattern
 def test_41_reference_rows_full_score_with_pattern_modality(rows):
     out = LinguisticBiasAnalyzer()([r["text"] for r in rows])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import csv
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +13,6 @@ from biasaudit.text.pattern_en import _data, modality, modality_and_mood, mood, 
 from biasaudit.text.pattern_en.lemmatizer import _rule_lemma, infinitive, singularize
 from biasaudit.text.pattern_en.sentence import sentence_words
 from biasaudit.text.pattern_en.tokenizer import find_tokens
-
-COLLAPSED = Path("/work/shared/data/hutto_bsd/collapsedData.csv")
 
 
 def _round4(x: float) -> float:
@@ -24,9 +22,7 @@ def _round4(x: float) -> float:
 
 @pytest.fixture(scope="module")
 def hutto_rows() -> list[dict[str, str]]:
-    if not COLLAPSED.exists():
-        pytest.skip("shared Hutto data not present")
-    with open(COLLAPSED, encoding="utf-8") as fh:
+    with open(shared_path("data", "hutto_bsd", "collapsedData.csv"), encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
