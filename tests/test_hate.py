@@ -97,6 +97,16 @@ def test_load_refuses_pickles_and_unknown_formats(tmp_path):
         HateLinearModel.load(bad)
     with pytest.raises(InputError, match="not found"):
         HateLinearModel.load(tmp_path / "missing")
+    arrays = dict(HateLinearModel.load(good).arrays, calib_coef=np.eye(2), calib_intercept=np.zeros(3))
+    np.savez(bad / "weights.npz", **arrays)
+    with pytest.raises(InputError, match="calibration"):
+        HateLinearModel.load(bad)
+
+
+def test_default_model_is_calibrated():
+    model = HateAnalyzer()._model
+    assert model.arrays["calib_coef"].shape == (3, 3)
+    assert model.spec["decision"]["rule"] == "hate_threshold"
 
 
 def test_options_are_checked(tmp_path):

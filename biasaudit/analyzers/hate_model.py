@@ -164,7 +164,14 @@ class HateLinearModel:
         """``(n, 3)`` probabilities, columns hate, offensive, neither."""
         if not len(texts):
             return np.zeros((0, 3))
-        return self.proba_from_decision(self.decision(self.features(texts, vader, pos_tags)))
+        return self.calibrate(self.proba_from_decision(self.decision(self.features(texts, vader, pos_tags))))
+
+    def calibrate(self, proba: np.ndarray) -> np.ndarray:
+        """Map raw probabilities through the stored calibration (multinomial logistic regression on their logs,
+        fitted on out-of-fold predictions) when the model has one; class weighting inflates raw ``p_hate``."""
+        if "calib_coef" not in self.arrays:
+            return proba
+        return calibrated(proba, self.arrays["calib_coef"], self.arrays["calib_intercept"])
 
     def labels(self, proba: np.ndarray) -> np.ndarray:
         """Class index per row: arg-max, or hate when ``p_hate`` reaches the tuned threshold."""
@@ -215,7 +222,18 @@ class HateLinearModel:
         n_feat = sum(len(b["vocabulary"]) if "vocabulary" in b else len(b["columns"]) for b in spec["blocks"])
         if arrays.get("coef") is None or arrays["coef"].shape != (n_feat, 3):
             raise InputError(f"weights do not match the declared features ({n_feat})", file=str(path))
+        if "calib_coef" in arrays and (arrays["calib_coef"].shape != (3, 3)
+                                       or arrays.get("calib_intercept", np.zeros(0)).shape != (3,)):
+            raise InputError("calibration arrays must be 3x3 and 3", file=str(path))
         return cls(spec, arrays)
+
+
+def calibrated(proba: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """Softmax of ``log(proba) @ coef + intercept`` (the calibration map's arithmetic)."""
+    z = np.log(np.clip(proba, 1e-12, 1.0)) @ coef + intercept
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def decide(proba: np.ndarray, decision: dict[str, Any]) -> np.ndarray:

@@ -21,6 +21,7 @@ from biasaudit.analyzers.hate_model import (
     FORMAT_VERSION,
     HateLinearModel,
     block_tokens,
+    calibrated,
     ngram_matrix,
 )
 from biasaudit.resources import lexicon_path
@@ -33,7 +34,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "char_ngram_range": [2, 5], "char_min_df": 3,
     "stem_ngram_range": [1, 3], "stem_min_df": 5, "stem_max_df": 0.75, "stem_max_features": 10000,
     "C": 0.3, "solver": "liblinear one-vs-rest (dual), positives weighted 'balanced'",
-    "threshold_grid": [round(float(x), 2) for x in np.arange(0.20, 0.71, 0.02)],
+    "calibration_C": 100.0,
+    "threshold_grid": [round(float(x), 2) for x in np.arange(0.10, 0.71, 0.02)],
     "threshold_folds": 3,
 }
 #: Davidson et al. (2017): vectorizer and model settings from their notebook (spec sections 2-3).
@@ -190,8 +192,8 @@ def choose_hate_threshold(y: np.ndarray, proba: np.ndarray, grid: Sequence[float
 
 def fit_default(texts: Sequence[str], y: np.ndarray, seed: int = 0, settings: dict[str, Any] | None = None
                 ) -> HateLinearModel:
-    """``_fit_default_linear`` plus a ``p_hate`` threshold chosen by an inner stratified CV on the training data
-    (so an outer CV that calls this never sees its test fold while choosing it)."""
+    """``_fit_default_linear``, then, from an inner stratified CV on the training data (so an outer CV that
+    calls this never sees its test fold): a probability calibration map and a ``p_hate`` threshold."""
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
     y = np.asarray(y, dtype=np.int64)
     texts = list(texts)
@@ -200,8 +202,12 @@ def fit_default(texts: Sequence[str], y: np.ndarray, seed: int = 0, settings: di
     for tr, te in inner.split(np.zeros(len(y)), y):
         m = _fit_default_linear([texts[i] for i in tr], y[tr], s, seed)
         oof[te] = m.predict_proba([texts[i] for i in te])
-    threshold = choose_hate_threshold(y, oof, s["threshold_grid"])
+    cal = LogisticRegression(C=s["calibration_C"], max_iter=1000).fit(np.log(np.clip(oof, 1e-12, 1.0)), y)
+    coef, intercept = cal.coef_.T.copy(), cal.intercept_.copy()
+    threshold = choose_hate_threshold(y, calibrated(oof, coef, intercept), s["threshold_grid"])
     model = _fit_default_linear(texts, y, s, seed)
+    model.arrays.update(calib_coef=coef, calib_intercept=intercept)
+    model.spec["calibration"] = "multinomial logistic regression on log-probabilities, inner-CV out-of-fold"
     model.spec["decision"] = {"rule": "hate_threshold", "threshold": threshold}
     return model
 

@@ -104,6 +104,8 @@ def cross_validate(variant: str, texts: Sequence[str], y: np.ndarray, seed: int 
     out = metrics(y, pred)
     brier = float(np.mean(np.sum((proba - np.eye(3)[y]) ** 2, axis=1)))
     out.update(folds=folds, seed=seed, per_fold=per_fold, brier=round(brier, 4),
+               mean_probability={c: round(float(proba[:, i].mean()), 4) for i, c in enumerate(CLASSES)},
+               class_share={c: round(float((y == i).mean()), 4) for i, c in enumerate(CLASSES)},
                pos="spacy" if fixed.get("tagger") else ("none (fallback)" if variant == "davidson2017" else "n/a"))
     return out
 
@@ -145,6 +147,9 @@ def evaluation_markdown(ev: dict[str, Any]) -> str:
     w = cv["weighted"]
     lines += [f"| **weighted** | {w['precision']:.3f} | {w['recall']:.3f} | {w['f1']:.3f} | {ev['n']} |", "",
               f"Macro F1 {cv['macro_f1']:.3f}; accuracy {cv['accuracy']:.3f}; Brier score {cv['brier']:.3f}.", "",
+              "Mean out-of-fold probability vs true share (calibration in the large): "
+              + ", ".join(f"{c} {cv['mean_probability'][c]:.3f} vs {cv['class_share'][c]:.3f}" for c in CLASSES)
+              + ".", "",
               "Confusion matrix (rows: true class, columns: predicted):", "",
               "| true \\ predicted | " + " | ".join(CLASSES) + " |", "|---|---|---|---|"]
     for c, row in zip(CLASSES, cv["confusion_matrix"]["counts"]):
