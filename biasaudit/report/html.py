@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from biasaudit.report import sections
 from biasaudit.report.markdown import SCORE_HEADER, fmt, fmt_rate, is_headline, score_rows, view_text
 from biasaudit.report.plots import histogram_png, rates_png
 
@@ -93,6 +94,9 @@ def render_html(report: dict[str, Any]) -> str:
                 + [_t(fmt_rate(g["labels"][col][lab])) for col, lab in label_cols]
                 for key, g in list(groups.items())[:50]]
         parts.append(f"<h2>By {_t(dim.replace('_', ' '))}</h2>" + _table(header, rows))
+    for name, section in report.get("sections", {}).items():
+        parts.append(f"<h2>{_t(sections.title(name))}</h2>"
+                     + sections.markdown_to_html(sections.section_markdown(name, section)))
     if report.get("gates"):
         rows = [[_t(g["expr"]), _t(fmt(g["value"])),
                  "passed" if g["passed"] else '<span class="fail">FAILED</span>'] for g in report["gates"]]

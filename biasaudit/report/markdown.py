@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from biasaudit.report import sections
 from biasaudit.text.masking import mask_text
 
 
@@ -120,8 +121,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += _table(header, rows)
         if len(groups) > 25:
             lines += [f"({len(groups) - 25} more groups in report.json)", ""]
-    for name in report.get("sections", {}):
-        lines += [f"## {name.replace('_', ' ').capitalize()}", "", "See report.json for the full section.", ""]
+    for name, section in report.get("sections", {}).items():
+        lines += [f"## {sections.title(name)}", ""] + sections.section_markdown(name, section)
     if report.get("gates"):
         lines += ["## Gates", ""]
         lines += _table(["gate", "value", "result"], [[md_text(g["expr"]), fmt(g["value"]),
