@@ -81,3 +81,19 @@ def test_davidson_with_spacy_pos_records_the_tagger(small_csv, tmp_path):
     info = a.info().as_dict()["settings"]
     assert info["pos_features"] == "spacy" or not a._model.needs_pos  # POS n-grams may all be deselected
     assert a.predict_proba(["", "I had a lovely lunch"]).shape == (2, 3)
+
+
+def test_labels_by_name_and_other_columns(tmp_path):
+    from biasaudit.errors import InputError
+    from biasaudit.train.hate_eval import load_labeled_csv
+
+    path = tmp_path / "named.csv"
+    rows = [("a", "hate"), ("b", "Offensive"), ("c", "neither")] * 5
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    texts, y = load_labeled_csv(path, "text", "label")
+    assert texts[:3] == ["a", "b", "c"] and y[:3].tolist() == [0, 1, 2]
+    with pytest.raises(InputError, match="no column 'tweet'"):
+        load_labeled_csv(path)
+    pd.DataFrame(rows[:6], columns=["text", "label"]).to_csv(path, index=False)
+    with pytest.raises(InputError, match="at least 5 rows"):
+        load_labeled_csv(path, "text", "label")
