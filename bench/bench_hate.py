@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -15,7 +16,8 @@ import pandas as pd
 from biasaudit.analyzers.hate import HateAnalyzer
 from biasaudit.text.batch import TextBatch
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "davidson" / "labeled_train.csv"
+SHARED = Path(os.environ.get("BIASAUDIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+DATA = SHARED / "data" / "davidson" / "labeled_train.csv"
 PEERS = {"davidson2017 (faithful re-implementation, spec)": 1300, "HateSonar (spec)": 4800}
 
 

@@ -7,20 +7,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_path
 
 from biasaudit.analyzers.hate import HateAnalyzer
 from biasaudit.cli import main
 from biasaudit.resources import sha256_file
 from biasaudit.train import hate as trainer
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "davidson" / "labeled_train.csv"
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="needs /work/shared/data/davidson")
-
 
 @pytest.fixture(scope="module")
 def small_csv(tmp_path_factory) -> Path:
     """A small stratified sample (120 hate, 300 offensive, 150 neither) of the training portion."""
-    df = pd.read_csv(DATA, index_col=0, keep_default_na=False)
+    df = pd.read_csv(shared_path("data", "davidson", "labeled_train.csv"), index_col=0, keep_default_na=False)
     parts = [df[df["class"] == k].sample(n, random_state=1) for k, n in ((0, 120), (1, 300), (2, 150))]
     path = tmp_path_factory.mktemp("data") / "small.csv"
     pd.concat(parts).sort_index()[["tweet", "class"]].to_csv(path, index=False)
