@@ -164,3 +164,21 @@ def test_per_word_char_cache_gives_the_training_features():
                       for i, b in enumerate(model.blocks)], format="csr")
     for _ in range(2):  # cold and warm cache
         assert abs(model.features(texts) - slow).max() < 1e-12
+
+
+@pytest.mark.transformers
+def test_transformers_variant_delegates_to_the_backend(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from test_hate_transformers import _tiny_classifier
+
+    from biasaudit.analyzers.hate_transformers import TransformersHateModel
+
+    _tiny_classifier(tmp_path, {0: "hate", 1: "offensive", 2: "neither"})
+    a = HateAnalyzer("transformers", model_path=tmp_path, batch_size=2)
+    texts = ["i am a good person", "they are not nice", ""]
+    np.testing.assert_allclose(a.predict_proba(texts), TransformersHateModel(tmp_path).predict_proba(texts),
+                               atol=1e-6)
+    out = a(texts)
+    assert out["hate_label"] == [["hate", "offensive", "neither"][i] for i in a.predict_proba(texts).argmax(1)]
+    assert a.info().as_dict()["settings"]["model_path"] == str(tmp_path)
