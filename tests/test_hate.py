@@ -182,3 +182,29 @@ def test_transformers_variant_delegates_to_the_backend(tmp_path):
     out = a(texts)
     assert out["hate_label"] == [["hate", "offensive", "neither"][i] for i in a.predict_proba(texts).argmax(1)]
     assert a.info().as_dict()["settings"]["model_path"] == str(tmp_path)
+
+
+# Neutral sentences that only name a group (3 templates x 13 groups, as in the model card's probe).
+PROBE_GROUPS = ("white", "gay", "black", "mexican", "american", "asian", "muslim", "women", "trans", "straight",
+                "jewish", "christian", "men")
+PROBE = [t.format(g) for g in PROBE_GROUPS for t in ("i am a {} person", "{} people live here", "my neighbour is {}")]
+
+
+def test_default_model_identity_term_false_positives_stay_bounded():
+    """Regression guard for the Dixon et al. (2018) augmentation of the shipped default model.
+
+    Measured at training time (model card): 10/39 neutral probe sentences labelled hate and 1/39 offensive
+    (before the augmentation: 16 and 6); on the self-audit's templates, 0% offensive (before: 22%).
+    A retrain that loses the augmentation's effect fails here.
+    """
+    from biasaudit.audits.identity import IdentityLexicon
+    from biasaudit.audits.self_audit import TEMPLATES
+
+    a = HateAnalyzer(self_audit=False)
+    labels = np.array(a.labels(a.predict_proba(PROBE)))
+    assert (labels == 0).sum() <= 12 and (labels == 1).sum() <= 3
+    terms = sorted({t for fam in IdentityLexicon.load().swaps.values() for sub in fam.values() for t in sub})
+    templ = [tpl.format(t) for tpl in TEMPLATES for t in terms]
+    tl = np.array(a.labels(a.predict_proba(templ)))
+    assert (tl == 1).mean() <= 0.02 and (tl == 0).mean() <= 0.06
+    assert HateLinearModel.load(shipped_model_dir("default")).spec["augmentation"]["n"] == 1150

@@ -95,3 +95,24 @@ def test_labels_by_name_and_other_columns(tmp_path):
     pd.DataFrame(rows[:6], columns=["text", "label"]).to_csv(path, index=False)
     with pytest.raises(InputError, match="at least 5 rows"):
         load_labeled_csv(path, "text", "label")
+
+
+def test_identity_augmentation_is_disjoint_from_the_audit_templates():
+    from biasaudit.audits.self_audit import TEMPLATES
+
+    sentences = trainer.neutral_identity_sentences()
+    assert len(sentences) == len(set(sentences)) == 1150
+    stems = [t.replace("{}", "").strip(" .").lower() for t in TEMPLATES]
+    assert not any(stem in s.lower() for s in sentences for stem in stems)
+
+
+def test_identity_augmentation_can_be_switched_off(small_csv):
+    df = pd.read_csv(small_csv, keep_default_na=False)
+    texts, y = df["tweet"].tolist(), df["class"].to_numpy()
+    on = trainer.fit("default", texts, y, seed=0)
+    off = trainer.fit("default", texts, y, seed=0, settings={"identity_augmentation": False})
+    assert on.spec["augmentation"]["n"] == 1150 and "augmentation" not in off.spec
+    assert off.spec["training"]["settings"]["identity_augmentation"] is False
+    # the augmentation teaches that naming a group is not offensive: p_neither rises on unseen neutral sentences
+    probe = ["my neighbour is gay", "we had lunch with a muslim colleague", "i am a black person"]
+    assert on.predict_proba(probe)[:, 2].mean() > off.predict_proba(probe)[:, 2].mean()

@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
     p.add_argument("--text-column", default="tweet")
     p.add_argument("--label-column", default="class")
     p.add_argument("--folds", type=int, default=5, help="stratified CV folds for the evaluation (default 5)")
+    p.add_argument("--no-identity-augmentation", action="store_true",
+                   help="default variant: do not add the neutral identity-term sentences of "
+                        "lexicons/identity_augmentation as 'neither' (Dixon et al. 2018)")
     p.add_argument("--no-pos", action="store_true",
                    help="davidson2017: train without POS features even when spaCy's English tagger is installed")
     p.set_defaults(func=run)
@@ -28,7 +31,7 @@ def run(args) -> int:
         raise UsageError("--folds must be at least 2")
     _, ev = train_and_evaluate(args.data, args.out, variant=args.variant, seed=args.seed,
                                text_column=args.text_column, label_column=args.label_column, folds=args.folds,
-                               use_pos=not args.no_pos)
+                               use_pos=not args.no_pos, identity_augmentation=not args.no_identity_augmentation)
     cv = ev["cross_validation"]
     print(f"trained hate:{args.variant} on {ev['n']} rows -> {args.out}")
     print(f"{args.folds}-fold CV: hate F1 {cv['per_class']['hate']['f1']:.3f}, weighted F1 "

@@ -24,7 +24,7 @@ from biasaudit.analyzers.hate_model import (
     calibrated,
     ngram_matrix,
 )
-from biasaudit.resources import lexicon_path
+from biasaudit.resources import lexicon_path, sha256_file, sha256_tree
 
 VARIANTS = ("default", "davidson2017")
 
@@ -37,7 +37,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "calibration_C": 100.0,
     "threshold_grid": [round(float(x), 2) for x in np.arange(0.10, 0.71, 0.02)],
     "threshold_folds": 3,
+    # Dixon et al. (2018): neutral sentences naming identity groups added as "neither" to every training fit
+    "identity_augmentation": True,
 }
+AUGMENTATION_FILE = ("identity_augmentation", "neutral_sentences.yaml")
 #: Davidson et al. (2017): vectorizer and model settings from their notebook (spec sections 2-3).
 DAVIDSON_SETTINGS: dict[str, Any] = {
     "word_ngram_range": [1, 3], "word_min_df": 5, "word_max_df": 0.75, "word_max_features": 10000,
@@ -176,6 +179,22 @@ def _fit_default_linear(texts: Sequence[str], y: np.ndarray, s: dict[str, Any], 
     return HateLinearModel(_spec("default", blocks, "ovr", {"rule": "argmax"}, s, seed, len(y)), arrays)
 
 
+def neutral_identity_sentences() -> list[str]:
+    """The augmentation sentences: every template x every identity swap adjective, plus the fixed sentences.
+
+    Disjoint from the self-audit's evaluation templates, so the audit still measures unseen sentences.
+    """
+    import yaml
+
+    from biasaudit.audits.identity import IdentityLexicon
+
+    data = yaml.safe_load(lexicon_path(*AUGMENTATION_FILE).read_text(encoding="utf-8"))
+    swaps = IdentityLexicon.load().swaps
+    terms = sorted({t for family in swaps.values() for sub in family.values() for t in sub})
+    filled = [tpl.format(t) for tpl in data["templates"] for t in terms]
+    return [x[0].upper() + x[1:] for x in filled] + list(data["sentences"])
+
+
 def choose_hate_threshold(y: np.ndarray, proba: np.ndarray, grid: Sequence[float]) -> float:
     """The ``p_hate`` threshold maximising hate-class F1 (ties: the higher, more precise threshold)."""
     from sklearn.metrics import f1_score
@@ -197,15 +216,24 @@ def fit_default(texts: Sequence[str], y: np.ndarray, seed: int = 0, settings: di
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
     y = np.asarray(y, dtype=np.int64)
     texts = list(texts)
+    aug = neutral_identity_sentences() if s["identity_augmentation"] else []
+    aug_y = np.full(len(aug), CLASSES.index("neither"), dtype=np.int64)
     oof = np.zeros((len(y), 3))
     inner = StratifiedKFold(s["threshold_folds"], shuffle=True, random_state=seed)
     for tr, te in inner.split(np.zeros(len(y)), y):
-        m = _fit_default_linear([texts[i] for i in tr], y[tr], s, seed)
+        # augmentation joins every fit; calibration and threshold are chosen on real data only
+        m = _fit_default_linear([texts[i] for i in tr] + aug, np.concatenate([y[tr], aug_y]), s, seed)
         oof[te] = m.predict_proba([texts[i] for i in te])
     cal = LogisticRegression(C=s["calibration_C"], max_iter=1000).fit(np.log(np.clip(oof, 1e-12, 1.0)), y)
     coef, intercept = cal.coef_.T.copy(), cal.intercept_.copy()
     threshold = choose_hate_threshold(y, calibrated(oof, coef, intercept), s["threshold_grid"])
-    model = _fit_default_linear(texts, y, s, seed)
+    model = _fit_default_linear(texts + aug, np.concatenate([y, aug_y]), s, seed)
+    if aug:
+        model.spec["augmentation"] = {
+            "method": "Dixon et al. (2018): neutral identity-term sentences labelled neither",
+            "file": "/".join(AUGMENTATION_FILE), "n": len(aug),
+            "sha256": sha256_file(lexicon_path(*AUGMENTATION_FILE)),
+            "identity_lexicon_sha256": sha256_tree(lexicon_path("identity"))}
     model.arrays.update(calib_coef=coef, calib_intercept=intercept)
     model.spec["calibration"] = "multinomial logistic regression on log-probabilities, inner-CV out-of-fold"
     model.spec["decision"] = {"rule": "hate_threshold", "threshold": threshold}

@@ -66,10 +66,11 @@ def metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _fit_kwargs(variant: str, texts: Sequence[str], use_pos: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Per-row inputs computed once (VADER, POS tags), to slice per fold."""
+def _fit_kwargs(variant: str, texts: Sequence[str], use_pos: bool, identity_augmentation: bool = True
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per-row inputs computed once (VADER, POS tags), to slice per fold; fixed keyword settings."""
     if variant != "davidson2017":
-        return {}, {}
+        return {}, ({} if identity_augmentation else {"settings": {"identity_augmentation": False}})
     from biasaudit.analyzers import hate_features as hf
     from biasaudit.text.vader import polarity
 
@@ -83,11 +84,14 @@ def _fit_kwargs(variant: str, texts: Sequence[str], use_pos: bool) -> tuple[dict
 
 
 def cross_validate(variant: str, texts: Sequence[str], y: np.ndarray, seed: int = 0, folds: int = 5,
-                   use_pos: bool = True) -> dict[str, Any]:
-    """Stratified ``folds``-fold CV (shuffled with ``seed``): pooled out-of-fold metrics, per-fold F1s."""
+                   use_pos: bool = True, identity_augmentation: bool = True) -> dict[str, Any]:
+    """Stratified ``folds``-fold CV (shuffled with ``seed``): pooled out-of-fold metrics, per-fold F1s.
+
+    Augmentation sentences (default variant) join the training folds only; test folds are real data.
+    """
     texts = list(texts)
     y = np.asarray(y, dtype=np.int64)
-    rows, fixed = _fit_kwargs(variant, texts, use_pos)
+    rows, fixed = _fit_kwargs(variant, texts, use_pos, identity_augmentation)
     pred = np.empty(len(y), dtype=np.int64)
     proba = np.zeros((len(y), 3))
     per_fold = []
@@ -112,12 +116,13 @@ def cross_validate(variant: str, texts: Sequence[str], y: np.ndarray, seed: int 
 
 def train_and_evaluate(data: str | Path, out_dir: str | Path, variant: str = "default", seed: int = 0,
                        text_column: str = "tweet", label_column: str = "class", folds: int = 5,
-                       use_pos: bool = True) -> tuple[HateLinearModel, dict[str, Any]]:
+                       use_pos: bool = True, identity_augmentation: bool = True
+                       ) -> tuple[HateLinearModel, dict[str, Any]]:
     """Cross-validate ``variant``, fit it on all of ``data``, write model + evaluation.json/.md to ``out_dir``."""
     texts, y = load_labeled_csv(data, text_column, label_column)
     t0 = time.perf_counter()
-    evaluation = cross_validate(variant, texts, y, seed, folds, use_pos)
-    rows, fixed = _fit_kwargs(variant, texts, use_pos)
+    evaluation = cross_validate(variant, texts, y, seed, folds, use_pos, identity_augmentation)
+    rows, fixed = _fit_kwargs(variant, texts, use_pos, identity_augmentation)
     model = trainer.fit(variant, texts, y, seed, **rows, **fixed)
     model.spec["training"]["data_sha256"] = sha256_file(str(Path(data).resolve()))
     model.spec["training"]["data_file"] = Path(data).name
