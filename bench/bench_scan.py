@@ -14,9 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ("the a we you they it is was really not very good bad great awful think maybe said know work "
-         "team game movie train weather coffee phone help thanks sorry love hate people always never "
-         "probably perhaps clearly seems should would could must she he her his their our").split()
+WORDS = ["the", "a", "we", "you", "they", "it", "is", "was", "really", "not", "very", "good", "bad", "great", "awful", "think", "maybe", "said", "know", "work", "team", "game", "movie", "train", "weather", "coffee", "phone", "help", "thanks", "sorry", "love", "hate", "people", "always", "never", "probably", "perhaps", "clearly", "seems", "should", "would", "could", "must", "she", "he", "her", "his", "their", "our"]
 
 CHILD = """
 import json, resource, sys, time
