@@ -30,6 +30,7 @@ from biasaudit.errors import InputError, UsageError
 from biasaudit.io.records import RECORD_COLUMNS, Record, Rejected
 from biasaudit.report.aggregate import Aggregator, finish_scores
 from biasaudit.report.build import build_report, json_ready
+from biasaudit.report.collectors import build_collector
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
 
@@ -52,6 +53,7 @@ class ScanSettings:
     workers: int = 1
     on_error: str = "skip"
     max_record_bytes: int = 10_000_000
+    associations: bool = False  # also learn word vectors from the corpus and run WEAT on them (a collector)
     show_offensive: bool = False  # views (report.md/.html) mask listed slurs and profanities unless True
     fail_on: list[str] = field(default_factory=list)
 
@@ -240,6 +242,9 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
         items = _sampled(items, settings.sample, settings.seed)
 
     aggregator = Aggregator(columns)
+    collectors = [build_collector("associations", seed=settings.seed,
+                                  options=(analyzer_options or {}).get("associations"))] \
+        if settings.associations else []
     n_rejected, rejected_reasons = 0, {}
     schema = _arrow_schema(built)
     import orjson
@@ -260,6 +265,8 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
                 frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
                 writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
                 aggregator.update(frame)
+                for collector in collectors:
+                    collector.update(frame)
                 bar.update(len(records))
         finally:
             writer.close()
@@ -273,8 +280,12 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
         frame = pd.read_parquet(out_dir / RECORDS_FILE)
         for a in built:
             sections.update(a.report_sections(frame))
+    for collector in collectors:
+        sections[collector.name] = collector.finish()
     report = build_report(analyzers=built, summary=summary, read_stats=stats, n_rejected=n_rejected,
                           rejected_reasons=rejected_reasons, settings=asdict(settings), sections=sections)
+    if collectors:
+        report["reproducibility"]["collectors"] = [c.info() for c in collectors]
     report["gates"] = evaluate_gates(gates, report)
     report = json_ready(report)
     write_report_files(report, out_dir)

@@ -42,6 +42,9 @@ def add_parser(sub) -> None:
                    help="reject records longer than this many bytes")
     p.add_argument("--fail-on", action="append", default=[], metavar="EXPR",
                    help="exit 1 when EXPR holds, e.g. 'hate_rate>0.01' or 'bias_score_mean>=1' (repeatable)")
+    p.add_argument("--associations", action="store_true",
+                   help="also train word vectors on the corpus and run the WEAT tests on them "
+                        "(options: --option associations.KEY=VALUE)")
     p.add_argument("--show-offensive", action="store_true",
                    help="show slurs and profanities unmasked in report.md/report.html (masked by default)")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
@@ -61,10 +64,12 @@ def run(args) -> int:
         dialogue = True
     if not inputs:
         raise UsageError("scan needs at least one INPUT (or --example)")
-    result = scan(inputs, analyzers=args.analyzers, out=args.out, analyzer_options=parse_options(args.option), progress=None if not args.quiet else False,
+    result = scan(inputs, analyzers=args.analyzers, out=args.out, analyzer_options=parse_options(args.option),
+                  progress=None if not args.quiet else False,
                   format=args.format, text_field=args.text_field, id_field=args.id_field, dialogue=dialogue,
                   limit=args.limit, sample=args.sample, seed=args.seed, batch_size=args.batch_size,
                   workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes, show_offensive=args.show_offensive,
+                  associations=args.associations,
                   fail_on=args.fail_on)
     if not args.quiet:
         print_summary(result.report, args.out)

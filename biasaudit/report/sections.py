@@ -14,8 +14,9 @@ from importlib.metadata import entry_points
 from typing import Any
 
 ENTRY_POINT_GROUP = "biasaudit.report_sections"
-BUILTIN = {"hate_self_audit": "biasaudit.audits.self_audit_report:self_audit_markdown"}
-TITLES = {"hate_self_audit": "Hate classifier self-audit"}
+BUILTIN = {"hate_self_audit": "biasaudit.audits.self_audit_report:self_audit_markdown",
+           "associations": "biasaudit.associations.report:associations_markdown"}
+TITLES = {"hate_self_audit": "Hate classifier self-audit", "associations": "Associations the corpus teaches"}
 
 
 @cache
