@@ -178,3 +178,33 @@ def test_smoke_with_the_shipped_hate_model(records):
     c = audit["counterfactual_records"]
     assert c["n_sampled"] <= min(5, c["n_eligible"]) and c["n_eligible"] <= c["n_flagged"]
     assert audit["group_rates"]["families"]["religion"]["n"] == 3
+
+
+def test_streaming_collector_equals_the_one_shot_audit(records, audit):
+    """A scan feeds the audit batch by batch; the section must not depend on the batching."""
+    from biasaudit.audits.self_audit import HateSelfAudit
+
+    collector = HateSelfAudit(WordTriggeredModel())
+    for start in range(0, len(records), 3):
+        collector.update(records.iloc[start:start + 3])
+    assert json.dumps(collector.finish(), sort_keys=True) == json.dumps(audit, sort_keys=True)
+
+
+def test_reservoir_keeps_a_bounded_uniform_sample():
+    """1,000 eligible flagged records, reservoir of 10: bounded state, seeded, every record can be picked."""
+    from biasaudit.audits.self_audit import HateSelfAudit
+
+    frame = pd.DataFrame({"id": [f"x{i}" for i in range(1000)], "text": ["A Muslim neighbour."] * 1000,
+                          "hate_label": "hate", "p_hate": 0.7, "p_offensive": 0.2})
+    picked = []
+    for seed in range(30):
+        c = HateSelfAudit(WordTriggeredModel(), max_counterfactual_records=10, seed=seed)
+        for start in range(0, 1000, 128):
+            c.update(frame.iloc[start:start + 128])
+        assert len(c._reservoir) == 10 and c.n_eligible == 1000 and c.n_flagged == 1000
+        picked += [r[0] for r in c._reservoir]
+    # uniform over the stream: the mean position of picked records is near the middle (499.5; sd of the mean ~16)
+    assert 420 < np.mean(picked) < 580
+    again = HateSelfAudit(WordTriggeredModel(), max_counterfactual_records=10, seed=29)
+    again.update(frame)
+    assert [r[0] for r in again._reservoir] == picked[-10:]

@@ -95,6 +95,14 @@ class Analyzer(ABC):
         """
         return {}
 
+    def collectors(self) -> list[Any]:
+        """Optional corpus-level checks fed every scored batch (``biasaudit.report.collectors.Collector``).
+
+        Prefer this to ``report_sections`` for anything that reads every record: it keeps a scan's memory
+        bounded. Each collector's ``finish()`` becomes the report section named by its ``name``.
+        """
+        return []
+
     def __call__(self, texts: Sequence[str]) -> dict[str, np.ndarray | list]:
         """Convenience: score a list of strings directly."""
         return dict(self.analyze_batch(TextBatch(list(texts))))

@@ -139,6 +139,14 @@ class HateAnalyzer(Analyzer):
                      for f in (MODEL_FILE, WEIGHTS_FILE)}
         return AnalyzerInfo(self.name, self.variant, self.version, settings=settings, resources=resources)
 
+    def collectors(self) -> list[Any]:
+        """The classifier's self-audit, streamed over the scan's batches (bounded memory)."""
+        if not self.self_audit:
+            return []
+        from biasaudit.audits.self_audit import HateSelfAudit
+
+        return [HateSelfAudit(self)]
+
     def report_sections(self, records: Any) -> dict[str, Any]:
         if not self.self_audit:
             return {}

@@ -38,21 +38,77 @@ def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: Ide
     ``records`` needs ``text``, ``hate_label`` (hate/offensive/neither), ``p_hate`` and ``p_offensive``, and
     may have ``id`` (else the index is the id). ``analyzer.predict_proba`` returns (n, 3) probabilities in
     the order hate, offensive, neither; a counterfactual's label comes from ``analyzer.labels(proba)`` when
-    the analyzer has that method (its own decision rule), else from the argmax.
+    the analyzer has that method (its own decision rule), else from the argmax. Same result as feeding the
+    records in batches to ``HateSelfAudit`` (which is what a scan does, in bounded memory).
     """
-    lexicon = lexicon or IdentityLexicon.load()
     missing = {"text", "hate_label", "p_hate", "p_offensive"} - set(records.columns)
     if missing:
         raise ValueError(f"self-audit needs record columns: {', '.join(sorted(missing))}")
-    audit = {
-        "labels": list(LABELS),
-        "lexicon": lexicon.info(),
-        "group_rates": group_rates(records, lexicon),
-        "counterfactual_templates": template_sensitivity(analyzer, lexicon, templates),
-        "counterfactual_records": record_sensitivity(analyzer, records, lexicon,
-                                                     max_records=max_counterfactual_records, seed=seed),
-    }
-    return {"summary": summarise(audit), **audit}
+    audit = HateSelfAudit(analyzer, lexicon=lexicon, max_counterfactual_records=max_counterfactual_records,
+                          seed=seed, templates=templates)
+    audit.update(records if "id" in records.columns else records.assign(id=records.index))
+    return audit.finish()
+
+
+class HateSelfAudit:
+    """The self-audit as a scan collector: sees each scored batch once, keeps bounded state.
+
+    Group rates are counts per identity column; the counterfactual step keeps a seeded uniform reservoir of at
+    most ``max_counterfactual_records`` flagged records that contain a swappable term (ids and texts only).
+    """
+
+    name = "hate_self_audit"
+
+    def __init__(self, analyzer: ProbaModel, *, lexicon: IdentityLexicon | None = None,
+                 max_counterfactual_records: int = 200, seed: int = 0,
+                 templates: tuple[str, ...] = TEMPLATES) -> None:
+        self.analyzer, self.lexicon = analyzer, lexicon or IdentityLexicon.load()
+        self.max_records, self.seed, self.templates = max_counterfactual_records, seed, templates
+        self.counts = GroupCounts(self.lexicon)
+        self._rng = np.random.default_rng(seed)
+        self._reservoir: list[tuple[int, Any, str]] = []  # (eligible sequence number, id, text)
+        self.n_flagged = self.n_eligible = 0
+
+    def update(self, frame: pd.DataFrame) -> None:
+        labels = frame["hate_label"].astype(str).to_numpy()
+        texts = frame["text"].to_numpy()
+        self.counts.update(texts, labels)
+        ids = frame["id"].to_numpy()
+        for i in np.flatnonzero((labels == "hate") | (labels == "offensive")):
+            self.n_flagged += 1
+            text = texts[i]
+            hit = self.lexicon.find_swap(text) if isinstance(text, str) else None
+            if not hit or len(self.lexicon.swap_terms(hit[0])) <= 1:
+                continue
+            k = self.n_eligible
+            self.n_eligible += 1
+            if k < self.max_records:
+                self._reservoir.append((k, ids[i], text))
+            else:
+                j = int(self._rng.integers(0, k + 1))  # Algorithm R: uniform over all eligible records
+                if j < self.max_records:
+                    self._reservoir[j] = (k, ids[i], text)
+
+    def finish(self) -> dict[str, Any]:
+        sample = sorted(self._reservoir, key=lambda r: r[0])
+        kept = pd.DataFrame({"id": [r[1] for r in sample], "text": [r[2] for r in sample],
+                             "hate_label": "hate"})  # all flagged; the label only marks them eligible
+        records_part = record_sensitivity(self.analyzer, kept, self.lexicon, max_records=len(sample) or 1,
+                                          seed=self.seed)
+        records_part.update(n_flagged=self.n_flagged, n_eligible=self.n_eligible, n_sampled=len(sample),
+                            seed=self.seed)
+        audit = {
+            "labels": list(LABELS),
+            "lexicon": self.lexicon.info(),
+            "group_rates": self.counts.result(),
+            "counterfactual_templates": template_sensitivity(self.analyzer, self.lexicon, self.templates),
+            "counterfactual_records": records_part,
+        }
+        return {"summary": summarise(audit), **audit}
+
+    def info(self) -> dict[str, Any]:
+        return {"name": self.name, "max_counterfactual_records": self.max_records, "seed": self.seed,
+                "templates": list(self.templates), "lexicon": self.lexicon.info()}
 
 
 def summarise(audit: dict[str, Any]) -> dict[str, Any]:
@@ -82,28 +138,48 @@ def summarise(audit: dict[str, Any]) -> dict[str, Any]:
 
 def group_rates(records: pd.DataFrame, lexicon: IdentityLexicon) -> dict[str, Any]:
     """Hate and offensive flag rates (Wilson 95%) overall, per family and subgroup, and for no-group records."""
-    labels = records["hate_label"].astype(str).to_numpy()
-    flags = {"hate": labels == "hate", "offensive": labels == "offensive"}
-    corpus = {name: rate(int(f.sum()), len(f)) for name, f in flags.items()}
-    mentions = lexicon.mentions(records["text"].reset_index(drop=True)).to_numpy()
-    columns = lexicon.columns
+    counts = GroupCounts(lexicon)
+    counts.update(records["text"].to_numpy(), records["hate_label"].astype(str).to_numpy())
+    return counts.result()
 
-    def summary(mask: np.ndarray) -> dict[str, Any]:
-        out: dict[str, Any] = {"n": int(mask.sum())}
-        for name, f in flags.items():
-            r = rate(int(f[mask].sum()), int(mask.sum()))
-            base = corpus[name]["rate"]
-            r["ratio_to_corpus"] = r["rate"] / base if base and not math.isnan(r["rate"]) else math.nan
-            out[name] = r
-        return out
 
-    families: dict[str, Any] = {}
-    for family, subs in lexicon.groups.items():
-        families[family] = summary(mentions[:, columns.index(family)])
-        families[family]["subgroups"] = {s: summary(mentions[:, columns.index(f"{family}/{s}")]) for s in subs}
-    family_cols = [columns.index(f) for f in lexicon.groups]
-    return {"n_records": len(records), "corpus": corpus,
-            "no_group": summary(~mentions[:, family_cols].any(axis=1)), "families": families}
+class GroupCounts:
+    """Streaming counts behind ``group_rates``: records, hate and offensive flags per identity column."""
+
+    def __init__(self, lexicon: IdentityLexicon) -> None:
+        self.lexicon, self.columns = lexicon, list(lexicon.columns)
+        self._family_cols = [self.columns.index(f) for f in lexicon.groups]
+        width = len(self.columns) + 2  # identity columns, then "no group", then the corpus
+        self.n, self.hate, self.offensive = (np.zeros(width, dtype=np.int64) for _ in range(3))
+
+    def update(self, texts: np.ndarray, labels: np.ndarray) -> None:
+        mentions = self.lexicon.mentions(pd.Series(texts, dtype=object).fillna("")).to_numpy()
+        no_group = ~mentions[:, self._family_cols].any(axis=1)
+        masks = np.column_stack([mentions, no_group, np.ones(len(labels), dtype=bool)])
+        self.n += masks.sum(axis=0)
+        self.hate += masks[labels == "hate"].sum(axis=0)
+        self.offensive += masks[labels == "offensive"].sum(axis=0)
+
+    def result(self) -> dict[str, Any]:
+        corpus_i = len(self.columns) + 1
+        corpus = {name: rate(int(c[corpus_i]), int(self.n[corpus_i]))
+                  for name, c in (("hate", self.hate), ("offensive", self.offensive))}
+
+        def summary(i: int) -> dict[str, Any]:
+            out: dict[str, Any] = {"n": int(self.n[i])}
+            for name, c in (("hate", self.hate), ("offensive", self.offensive)):
+                r = rate(int(c[i]), int(self.n[i]))
+                base = corpus[name]["rate"]
+                r["ratio_to_corpus"] = r["rate"] / base if base and not math.isnan(r["rate"]) else math.nan
+                out[name] = r
+            return out
+
+        families: dict[str, Any] = {}
+        for family, subs in self.lexicon.groups.items():
+            families[family] = summary(self.columns.index(family))
+            families[family]["subgroups"] = {s: summary(self.columns.index(f"{family}/{s}")) for s in subs}
+        return {"n_records": int(self.n[corpus_i]), "corpus": corpus, "no_group": summary(len(self.columns)),
+                "families": families}
 
 
 def template_sensitivity(analyzer: ProbaModel, lexicon: IdentityLexicon,
