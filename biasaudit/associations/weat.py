@@ -1,15 +1,19 @@
-"""WEAT (Caliskan, Bryson & Narayanan 2017): effect size and permutation p-value on arrays of vectors.
+"""WEAT (Caliskan, Bryson & Narayanan 2017): effect size and permutation p-value, and running a word test.
 
-Array-level core shared by WEAT and SEAT; it must not know about files, words or models.
+The array-level core (shared with SEAT) knows nothing of files or models; run_test only looks words up.
 """
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from math import comb
 
 import numpy as np
 
-from biasaudit.errors import UsageError
+from biasaudit.associations.wordsets import WeatTest, load_tests
+from biasaudit.errors import InputError, UsageError
+
+__all__ = ["EXACT_MAX", "WeatTest", "association", "effect_size", "load_tests", "p_value", "run_test"]
 
 #: Enumerate every equal-size re-partition when there are at most this many (C(20, 10) = 184,756 fits;
 #: C(24, 12) = 2,704,156 does not): above it the p-value is a seeded Monte-Carlo estimate.
@@ -95,3 +99,43 @@ def p_value(X, Y, A, B, *, permutations: int = 100_000, seed: int = 0,
     """WEAT permutation p-value on vectors (rows); see :func:`p_value_from_scores`."""
     return p_value_from_scores(association(X, A, B), association(Y, A, B), permutations=permutations,
                                seed=seed, exact_max=exact_max)
+
+
+def _look_up(words: tuple[str, ...], lookup: Callable[[str], np.ndarray | None], lowercase: bool):
+    """(found words, their vectors, missing words); lower-casing may merge duplicates (first one kept)."""
+    unique = list(dict.fromkeys(w.lower() if lowercase else w for w in words))
+    found, vectors, missing = [], [], []
+    for word in unique:
+        vec = lookup(word)
+        (missing.append(word) if vec is None else (found.append(word), vectors.append(np.asarray(vec))))
+    return found, vectors, missing, len(unique)
+
+
+def run_test(test: WeatTest, lookup: Callable[[str], np.ndarray | None], *, lowercase: bool = False,
+             min_coverage: float = 0.8, ddof: int = 1, permutations: int = 100_000, seed: int = 0,
+             exact_max: int = EXACT_MAX) -> dict:
+    """Run one WEAT test with ``lookup(word) -> vector | None``. Out-of-vocabulary words are left out and
+    reported; a word set whose coverage is below ``min_coverage`` (or that is empty) raises InputError."""
+    if not 0.0 <= min_coverage <= 1.0:
+        raise UsageError(f"min_coverage must be between 0 and 1, got {min_coverage}")
+    vectors: dict[str, list[np.ndarray]] = {}
+    result: dict = {"test": test.name, "description": test.description}
+    coverage, missing, low = {}, {}, []
+    for role, (set_name, words) in test.word_sets().items():
+        found, vecs, gone, total = _look_up(words, lookup, lowercase)
+        vectors[role] = vecs
+        result[role] = set_name
+        share = len(found) / total
+        coverage[role] = {"name": set_name, "found": len(found), "total": total, "coverage": round(share, 6)}
+        missing[role] = gone
+        if share < min_coverage or not found:
+            low.append(f"{role} {set_name!r} {len(found)}/{total} (missing: {', '.join(gone)})")
+    if low:
+        raise InputError(f"coverage below {min_coverage:.0%} in " + "; ".join(low), field=test.name)
+    X, Y, A, B = (np.vstack(vectors[r]) for r in ("target1", "target2", "attribute1", "attribute2"))
+    s_x, s_y = association(X, A, B), association(Y, A, B)
+    p, count = p_value_from_scores(s_x, s_y, permutations=permutations, seed=seed, exact_max=exact_max)
+    result.update(effect_size=effect_size_from_scores(s_x, s_y, ddof=ddof), ddof=ddof, p_value=p,
+                  n_permutations=count, seed=seed if count != "exact" else None,
+                  coverage=coverage, missing=missing)
+    return result
