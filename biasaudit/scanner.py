@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import shutil
 import sys
 import tempfile
 from collections import deque
@@ -33,6 +34,7 @@ from biasaudit.report.build import build_report, json_ready
 from biasaudit.report.collectors import build_collector
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
+from biasaudit.scan_state import PartialScan, input_fingerprint
 
 RECORDS_FILE = "records.parquet"
 REJECTED_FILE = "rejected.jsonl"
@@ -149,21 +151,41 @@ def _sampled(items: Iterator[Record | Rejected], k: int, seed: int) -> Iterator[
         yield record
 
 
-def _batches(items: Iterable[Record | Rejected], size: int, on_error: str,
-             reject: Any) -> Iterator[list[Record]]:
+class _Counted:
+    """Counts the input items (records and rejections) taken from a stream, after skipping the first ``skip``
+    ones (already consumed by the interrupted run that is being resumed)."""
+
+    def __init__(self, items: Iterator[Record | Rejected], skip: int) -> None:
+        self.items, self.skip, self.count = items, skip, skip
+
+    def __iter__(self) -> Iterator[Record | Rejected]:
+        for _ in itertools.islice(self.items, self.skip):
+            pass
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
+def _batches(items: Iterable[Record | Rejected], size: int, reject: Any,
+             checkpoint: Any) -> Iterator[tuple[list[Record], dict[str, Any]]]:
+    """Batches of records with the checkpoint reached after each (rejections go to ``reject``)."""
     batch: list[Record] = []
     for item in items:
         if isinstance(item, Rejected):
-            if on_error == "fail":
-                raise InputError(item.reason, file=item.source, line=item.line, field=item.field)
             reject(item)
             continue
         batch.append(item)
         if len(batch) >= size:
-            yield batch
+            yield batch, checkpoint()
             batch = []
     if batch:
-        yield batch
+        yield batch, checkpoint()
+
+
+def _fold(frame: pd.DataFrame, aggregator: Aggregator, collectors: list) -> None:
+    aggregator.update(frame)
+    for collector in collectors:
+        collector.update(frame)
 
 
 def _arrow_schema(analyzers: Sequence[Analyzer]) -> pa.Schema:
@@ -196,13 +218,15 @@ def _progress(enabled: bool | None):
 # ---------------------------------------------------------------------------------------------------- scan
 def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any = None,
          out: str | os.PathLike | None = None, *, analyzer_options: dict[str, dict] | None = None,
-         progress: bool | None = None, **options: Any) -> ScanResult:
+         progress: bool | None = None, resume: bool = False, **options: Any) -> ScanResult:
     """Score every record of ``source`` (one path, ``-`` for stdin, or a list) and build the report.
 
     Options are the fields of ``ScanSettings`` (``format``, ``text_field``, ``id_field``, ``dialogue``,
     ``limit``, ``sample``, ``seed``, ``batch_size``, ``workers``, ``on_error``, ``max_record_bytes``,
     ``fail_on``). With ``out`` the directory receives records.parquet, report.json/.md/.html and, when any
     record was bad, rejected.jsonl; without it they go to a temporary directory owned by the result.
+    While running, ``out/.partial/`` holds the batches done so far; ``resume=True`` continues an interrupted
+    scan from there (same settings and unchanged inputs, else UsageError) with the same final outputs.
     """
     from biasaudit.io.readers import ReadStats, iter_records
 
@@ -229,6 +253,8 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
 
     tmp = None
     if out is None:
+        if resume:
+            raise UsageError("resume needs the output directory of the interrupted scan (--out DIR)")
         tmp = tempfile.TemporaryDirectory(prefix="biasaudit-scan-")
         out_dir = Path(tmp.name)
     else:
@@ -236,40 +262,65 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"--out {out_dir} exists and is not a directory")
         out_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = json_ready({"settings": asdict(settings), "analyzers": [a.info().as_dict() for a in built],
+                              "analyzer_options": analyzer_options or {}, "inputs": input_fingerprint(paths)})
+    partial = (PartialScan.resume if resume else PartialScan.start)(out_dir, fingerprint)
 
     items = _limited(items, settings.limit)
     if settings.sample is not None:
         items = _sampled(items, settings.sample, settings.seed)
+    items = _Counted(items, skip=partial.checkpoint["consumed"])
 
     aggregator = Aggregator(columns)
     collectors = [build_collector("associations", seed=settings.seed,
                                   options=(analyzer_options or {}).get("associations"))] \
         if settings.associations else []
-    n_rejected, rejected_reasons = 0, {}
+    for table in partial.tables():  # a resumed scan: fold the saved batches first, one at a time
+        _fold(table.to_pandas(), aggregator, collectors)
     schema = _arrow_schema(built)
     import orjson
 
-    with atomic_writer(out_dir / REJECTED_FILE, binary=True, keep_empty=False) as rej_fh, \
-            atomic_writer(out_dir / RECORDS_FILE, binary=True) as rec_fh, _progress(progress) as bar:
+    ckpt = dict(partial.checkpoint)
+    with partial.open_rejected() as rej_fh, _progress(progress) as bar:
+        bar.update(items.skip)
+        on_error_fail = settings.on_error == "fail"
+
         def reject(item: Rejected) -> None:
-            nonlocal n_rejected
-            n_rejected += 1
+            if on_error_fail:
+                raise InputError(item.reason, file=item.source, line=item.line, field=item.field)
+            ckpt["n_rejected"] += 1
             key = item.reason.split(":")[0][:80]
-            rejected_reasons[key] = rejected_reasons.get(key, 0) + 1
+            ckpt["rejected_reasons"][key] = ckpt["rejected_reasons"].get(key, 0) + 1
             rej_fh.write(orjson.dumps(item.as_dict()) + b"\n")
 
+        def checkpoint() -> dict[str, Any]:
+            rej_fh.flush()
+            return {**ckpt, "consumed": items.count, "rejected_bytes": rej_fh.tell(),
+                    "rejected_reasons": dict(ckpt["rejected_reasons"])}
+
+        for records, batch_ckpt, cols in _scored(built, analyzer_options, settings,
+                                                 _batches(items, settings.batch_size, reject, checkpoint)):
+            frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
+            index = partial.checkpoint["parts"]
+            partial.write_part(index, pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            partial.commit({**batch_ckpt, "parts": index + 1})
+            _fold(frame, aggregator, collectors)
+            bar.update(len(records))
+        final = checkpoint()
+    n_rejected, rejected_reasons = final["n_rejected"], final["rejected_reasons"]
+
+    # assemble: the stale report goes first, so a kill from here on leaves no report beside new records
+    (out_dir / "report.json").unlink(missing_ok=True)
+    with atomic_writer(out_dir / RECORDS_FILE, binary=True) as rec_fh:
         writer = pq.ParquetWriter(rec_fh, schema)
         try:
-            for records, cols in _scored(built, analyzer_options, settings,
-                                         _batches(items, settings.batch_size, settings.on_error, reject)):
-                frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
-                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-                aggregator.update(frame)
-                for collector in collectors:
-                    collector.update(frame)
-                bar.update(len(records))
+            for table in partial.tables():
+                writer.write_table(table)
         finally:
             writer.close()
+    with atomic_writer(out_dir / REJECTED_FILE, binary=True, keep_empty=False) as rej_out, \
+            open(partial.rejected_path(), "rb") as rej_in:
+        shutil.copyfileobj(rej_in, rej_out)
 
     summary = aggregator.summary()
     score_names = [c.name for c in columns if c.kind == "score"]
@@ -289,26 +340,27 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     report["gates"] = evaluate_gates(gates, report)
     report = json_ready(report)
     write_report_files(report, out_dir)
+    partial.remove()
     return ScanResult(out_dir, report, tmp)
 
 
 def _scored(built: list[Analyzer], analyzer_options: dict | None, settings: ScanSettings,
-            batches: Iterator[list[Record]]) -> Iterator[tuple[list[Record], dict[str, Any]]]:
-    """Yield (records, columns) per batch, in input order, scored here or in worker processes."""
+            batches: Iterator[tuple[list[Record], dict]]) -> Iterator[tuple[list[Record], dict, dict[str, Any]]]:
+    """Yield (records, checkpoint, columns) per batch, in input order, scored here or in worker processes."""
     if settings.workers <= 1:
-        for records in batches:
-            yield records, run_batch(built, [r.text for r in records])
+        for records, ckpt in batches:
+            yield records, ckpt, run_batch(built, [r.text for r in records])
         return
     specs = [a.spec for a in built]
     ctx = get_context("spawn")  # fork is unsafe with torch/BLAS threads; spawn costs ~1 s per worker once
     with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(specs, analyzer_options or {})) as pool:
         pending: deque = deque()
-        for records in batches:
-            pending.append((records, pool.submit(_score_in_worker, [r.text for r in records])))
+        for records, ckpt in batches:
+            pending.append((records, ckpt, pool.submit(_score_in_worker, [r.text for r in records])))
             if len(pending) >= 2 * settings.workers:
-                done_records, fut = pending.popleft()
-                yield done_records, fut.result()
+                done_records, done_ckpt, fut = pending.popleft()
+                yield done_records, done_ckpt, fut.result()
         while pending:
-            done_records, fut = pending.popleft()
-            yield done_records, fut.result()
+            done_records, done_ckpt, fut = pending.popleft()
+            yield done_records, done_ckpt, fut.result()

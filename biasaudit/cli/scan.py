@@ -4,7 +4,11 @@ Parses options, calls ``biasaudit.scan``, prints a short summary; exit 1 when a 
 """
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from biasaudit.report.markdown import fmt, fmt_rate
 
@@ -47,6 +51,9 @@ def add_parser(sub) -> None:
                         "(options: --option associations.KEY=VALUE)")
     p.add_argument("--show-offensive", action="store_true",
                    help="show slurs and profanities unmasked in report.md/report.html (masked by default)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the interrupted scan in --out DIR (DIR/.partial) from its last completed batch; "
+                        "the options and inputs must be the same")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=run)
 
@@ -64,19 +71,43 @@ def run(args) -> int:
         dialogue = True
     if not inputs:
         raise UsageError("scan needs at least one INPUT (or --example)")
-    result = scan(inputs, analyzers=args.analyzers, out=args.out, analyzer_options=parse_options(args.option),
-                  progress=None if not args.quiet else False,
-                  format=args.format, text_field=args.text_field, id_field=args.id_field, dialogue=dialogue,
-                  limit=args.limit, sample=args.sample, seed=args.seed, batch_size=args.batch_size,
-                  workers=args.workers, on_error=args.on_error, max_record_bytes=args.max_record_bytes, show_offensive=args.show_offensive,
-                  associations=args.associations,
-                  fail_on=args.fail_on)
+    try:
+        with _sigterm_as_interrupt():
+            result = scan(inputs, analyzers=args.analyzers, out=args.out,
+                          analyzer_options=parse_options(args.option), progress=None if not args.quiet else False,
+                          resume=args.resume, format=args.format, text_field=args.text_field,
+                          id_field=args.id_field, dialogue=dialogue, limit=args.limit, sample=args.sample,
+                          seed=args.seed, batch_size=args.batch_size, workers=args.workers,
+                          on_error=args.on_error, max_record_bytes=args.max_record_bytes,
+                          show_offensive=args.show_offensive, associations=args.associations,
+                          fail_on=args.fail_on)
+    except KeyboardInterrupt:
+        where = f"; the batches done are kept in {args.out}/.partial, continue with --resume" if args.out else ""
+        print(f"biasaudit: interrupted{where}", file=sys.stderr)
+        return 130
     if not args.quiet:
         print_summary(result.report, args.out)
     failed = result.gates_failed
     for g in failed:
         print(f"biasaudit: gate failed: {g['expr']} (value {fmt(g['value'])})", file=sys.stderr)
     return 1 if failed else 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """``kill`` (SIGTERM) stops a scan like Ctrl-C: temporary files removed, the partial state kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def parse_options(items: list[str]) -> dict[str, dict]:
