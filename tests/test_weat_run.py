@@ -146,3 +146,14 @@ def test_effect_size_equals_wefe_with_population_std(name, seed, drop):
     n = sum(c["found"] for role, c in ours["coverage"].items() if role.startswith("target"))
     sample = run_test(test, as_float32.get, ddof=1, permutations=10, min_coverage=0.9)["effect_size"]
     assert sample == pytest.approx(float(theirs) / math.sqrt(n / (n - 1)), abs=1e-6)
+
+
+def test_readme_python_example_runs(capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Embedding associations (WEAT)", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README", "exec"), {})  # noqa: S102 - our own README, to keep its example working
+    printed = capsys.readouterr().out.split()
+    assert printed[2] == "exact" and -2 <= float(printed[0]) <= 2 and 0 < float(printed[1]) <= 1
