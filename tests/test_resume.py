@@ -146,7 +146,7 @@ def _kill_after_parts(args, out, sig, parts=3):
     """Start ``biasaudit`` in a subprocess, send ``sig`` once ``parts`` batches are saved; return exit code."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     proc = subprocess.Popen([sys.executable, "-m", "biasaudit", *args], stderr=subprocess.PIPE, env=env)
-    marker = out / PARTIAL_DIR / f"part-{parts - 1:06d}.parquet"
+    marker = out / PARTIAL_DIR / f"part-{parts:06d}.parquet"  # exists only after state.json counts ``parts``
     deadline = time.monotonic() + 120
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
