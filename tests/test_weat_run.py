@@ -157,3 +157,27 @@ def test_readme_python_example_runs(capsys):
     exec(compile(code, "README", "exec"), {})  # noqa: S102 - our own README, to keep its example working
     printed = capsys.readouterr().out.split()
     assert printed[2] == "exact" and -2 <= float(printed[0]) <= 2 and 0 < float(printed[1]) <= 1
+
+
+def test_shipped_lists_equal_wefes_except_the_documented_corrections():
+    from conftest import shared_path
+
+    wefe = json.loads(shared_path("data", "wefe", "WEAT.json").read_text(encoding="utf-8"))
+    keys = {"weat1": ("flowers", "insects", "pleasant_5", "unpleasant_5a"),
+            "weat2": ("instruments", "weapons", "pleasant_5", "unpleasant_5a"),
+            "weat3": ("european_american_names_5", "african_american_names_5", "pleasant_5", "unpleasant_5b"),
+            "weat4": ("european_american_names_7", "african_american_names_7", "pleasant_5", "unpleasant_5b"),
+            "weat5": ("european_american_names_7", "african_american_names_7", "pleasant_9", "unpleasant_9"),
+            "weat6": ("male_names", "female_names", "career", "family"),
+            "weat7": ("math", "arts", "male_terms", "female_terms"),
+            "weat8": ("science", "arts_2", "male_terms_2", "female_terms_2"),
+            "weat9": ("mental_disease", "physical_disease", "temporary", "permanent"),
+            "weat10": ("young_people_names", "old_people_names", "pleasant_9", "unpleasant_9")}
+    corrections = {("weat4", "target1"): {"Jay", "Kristen"}, ("weat4", "target2"): {"Tremayne", "Latonya"},
+                   ("weat5", "target1"): {"Jay", "Kristen"}, ("weat5", "target2"): {"Tremayne", "Latonya"}}
+    renamed = {("weat9", "attribute1"): ("short", "short-term"), ("weat10", "target1"): ("Bill", "Billy")}
+    for test in load_tests():
+        for (role, (_, words)), key in zip(test.word_sets().items(), keys[test.name]):
+            theirs = [w for w in wefe[key] if w not in corrections.get((test.name, role), set())]
+            old, new = renamed.get((test.name, role), (None, None))
+            assert list(words) == [new if w == old else w for w in theirs], (test.name, role)
