@@ -110,6 +110,7 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
     source = src.path
     with open_input(path) as opened:
         try:
+            _refuse_utf16(opened.stream, source)
             if kind.startswith("sniff"):
                 kind = "dialogue?" if _sniff_stdin(opened.stream) and kind == "sniff?" else "jsonl"
             src.format = kind.rstrip("?")
@@ -133,6 +134,14 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
                     f"{opened.compression} stream") if opened.compression else f"read failed ({err})"
             raise InputError(what, file=source) from None
         src.bytes_read, src.sha256 = opened.bytes_read, opened.sha256
+
+
+def _refuse_utf16(stream, source: str) -> None:
+    """A UTF-16/32 byte-order mark (bytes never valid in UTF-8) would turn every line into a reject: stop."""
+    head = stream.peek(4)[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        raise InputError("starts with a UTF-16/UTF-32 byte-order mark; expected UTF-8 text (convert it first, "
+                         "e.g. iconv -f UTF-16 -t UTF-8)", file=source, line=1)
 
 
 def _sniff_stdin(stream) -> str:
