@@ -22,6 +22,8 @@ def json_type(value: Any) -> str:
         return "array"
     if isinstance(value, dict):
         return "object"
+    if isinstance(value, str):
+        return "string"
     return type(value).__name__
 
 
