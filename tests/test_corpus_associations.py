@@ -14,7 +14,7 @@ from biasaudit.associations.report import associations_markdown
 from biasaudit.cli import main
 from biasaudit.errors import UsageError
 
-FILLER = ["the", "a", "of", "and", "to", "in", "is", "it", "that", "was", "for", "on", "with", "as", "at", "by", "this", "we", "you"]
+FILLER = "the a of and to in is it that was for on with as at by this we you".split()  # noqa: SIM905
 FLOWERS, INSECTS, PLEASANT, UNPLEASANT = (list(words) for _, words in
                                           weat.load_tests(["weat1"])[0].word_sets().values())
 
@@ -138,3 +138,19 @@ def test_scan_associations_end_to_end(tmp_path):
     md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
     assert "## Associations the corpus teaches" in md and "| weat1 | Flowers vs Insects" in md
     assert "Associations the corpus teaches" in html and "<td>weat1</td>" in html
+
+
+def test_a_draw_that_takes_every_document_once_reproduces_the_point_estimate_vectors():
+    from biasaudit.associations.corpus import _Space
+
+    collector = CorpusAssociations(seed=0, tests="weat1", dim=10, bootstrap=0)
+    collector.update(pd.DataFrame({"text": planted(400), "conversation_id": None}))
+    c = collector.counter
+    c.freeze()
+    space = _Space.build(c, 10, seed=0)
+    _, cell, count = c.document_counts()
+    cells, where = np.unique(cell, return_inverse=True)
+    folded = space.embed(cells // space.n_contexts, cells % space.n_contexts,
+                         np.bincount(where, count.astype(float)), len(c.pinned))
+    rows = [c.rows[w] for w in c.pinned]
+    np.testing.assert_allclose(folded, space.vectors[rows], atol=1e-10)

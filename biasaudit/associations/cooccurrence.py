@@ -103,9 +103,18 @@ class CooccurrenceCounter:
         return np.fromiter((self.rows.get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
 
     # -- counting -------------------------------------------------------------------------------------------
-    def _count(self, records: list[tuple[np.ndarray, int]]) -> None:
-        if not records:
-            return
+    def _count(self, records: list[tuple[np.ndarray, int]], chunk_tokens: int = 100_000) -> None:
+        """Count records in chunks of about ``chunk_tokens`` tokens (the window pairs take ~50 bytes a token)."""
+        start = 0
+        while start < len(records):
+            end, size = start, 0
+            while end < len(records) and (size < chunk_tokens or end == start):
+                size += records[end][0].size
+                end += 1
+            self._count_chunk(records[start:end])
+            start = end
+
+    def _count_chunk(self, records: list[tuple[np.ndarray, int]]) -> None:
         ids = np.concatenate([r for r, _ in records])
         record = np.repeat(np.arange(len(records)), [r.size for r, _ in records])
         doc = np.repeat(np.array([d for _, d in records], dtype=np.int64), [r.size for r, _ in records])

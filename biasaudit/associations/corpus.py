@@ -88,35 +88,49 @@ class CorpusAssociations:
                 results.append(_skipped(test, err.reason))
                 continue
             result["status"] = "ok"
-            if o["bootstrap"]:
-                result["bootstrap"] = self._bootstrap(test, space, lookup)
             results.append(result)
+        ok = [(r, t) for r, t in zip(results, self.tests) if r["status"] == "ok"]
+        if ok and o["bootstrap"]:
+            for (result, _), interval in zip(ok, self._bootstrap([t for _, t in ok], space, lookup)):
+                result["bootstrap"] = interval
         section["tests"] = results
         return section
 
-    def _bootstrap(self, test, space: _Space, lookup) -> dict[str, Any]:
-        """Percentile interval of the effect size over document resamples (seeded; same words as the estimate)."""
+    def _bootstrap(self, tests: list, space: _Space, lookup) -> list[dict[str, Any]]:
+        """Percentile intervals of the effect sizes over document resamples, one set of seeded draws shared by
+        all tests (each test keeps the words of its estimate)."""
         c, draws = self.counter, self.options["bootstrap"]
-        sets = [[w for w in dict.fromkeys(v.lower() for v in words) if lookup(w) is not None]
-                for _, words in test.word_sets().values()]
-        pins = [[c.pinned.index(w) for w in words] for words in sets]
+        pins = [[[c.pinned.index(w) for w in dict.fromkeys(v.lower() for v in words) if lookup(w) is not None]
+                 for _, words in test.word_sets().values()] for test in tests]
+        used = sorted({i for sets in pins for p in sets for i in p})
+        local = {pin: k for k, pin in enumerate(used)}
+        pins = [[[local[i] for i in p] for p in sets] for sets in pins]
         doc, cell, count = c.document_counts()
+        keep = np.isin(cell // space.n_contexts, used)
+        cells, where = np.unique(cell[keep], return_inverse=True)
+        doc, count = doc[keep], count[keep]
+        rows, cols = np.searchsorted(used, cells // space.n_contexts), cells % space.n_contexts
         rng = np.random.default_rng([self.seed, 1])
-        effects = []
+        effects: list[list[float]] = [[] for _ in tests]
         for _ in range(draws):
             weights = np.bincount(rng.integers(0, c.n_docs, c.n_docs), minlength=c.n_docs)[doc] * count
-            rows = np.bincount(cell, weights, minlength=len(c.pinned) * space.n_contexts)
-            vectors = space.embed(rows.reshape(len(c.pinned), space.n_contexts))
-            groups = [vectors[p][np.linalg.norm(vectors[p], axis=1) > 0] for p in pins]
-            if any(len(g) == 0 for g in groups):
-                continue
-            try:
-                effects.append(weat.effect_size(*groups))
-            except UsageError:  # every word scored alike in this draw
-                continue
-        low, high = np.percentile(effects, [2.5, 97.5]) if effects else (None, None)
-        return {"ci_low": None if low is None else float(low), "ci_high": None if high is None else float(high),
-                "level": 0.95, "draws": draws, "valid_draws": len(effects)}
+            values = np.bincount(where, weights, minlength=cells.size)
+            vectors = space.embed(rows, cols, values, len(used))
+            present = np.linalg.norm(vectors, axis=1) > 0
+            for sets, out in zip(pins, effects):
+                groups = [vectors[[i for i in p if present[i]]] for p in sets]
+                if all(len(g) for g in groups):
+                    try:
+                        out.append(weat.effect_size(*groups))
+                    except UsageError:  # every word scored alike in this draw
+                        pass
+        return [_interval(e, draws) for e in effects]
+
+
+def _interval(effects: list[float], draws: int) -> dict[str, Any]:
+    low, high = np.percentile(effects, [2.5, 97.5]) if effects else (None, None)
+    return {"ci_low": None if low is None else float(low), "ci_high": None if high is None else float(high),
+            "level": 0.95, "draws": draws, "valid_draws": len(effects)}
 
 
 class _Space:
@@ -141,12 +155,13 @@ class _Space:
         space.vectors = np.asarray(ppmi @ projection)
         return space
 
-    def embed(self, counts: np.ndarray) -> np.ndarray:
-        """Vectors of dense count rows (a bootstrap draw), in the full-corpus basis."""
-        n_w = counts.sum(axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pmi = np.log(counts / (n_w * self.p_context))
-        return np.where(counts > 0, np.maximum(pmi, 0.0), 0.0) @ self.projection
+    def embed(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_rows: int) -> np.ndarray:
+        """Vectors of count rows given as cells (a bootstrap draw), in the full-corpus basis."""
+        n_w = np.bincount(rows, values, minlength=n_rows)
+        nz = values > 0
+        ppmi = np.maximum(np.log(values[nz] / (n_w[rows[nz]] * self.p_context[cols[nz]])), 0.0)
+        m = sparse.csr_matrix((ppmi, (rows[nz], cols[nz])), shape=(n_rows, self.n_contexts))
+        return np.asarray(m @ self.projection)
 
     def lookup(self, c: CooccurrenceCounter, min_count: int):
         def vector(word: str) -> np.ndarray | None:
