@@ -229,8 +229,13 @@ class HateLinearModel:
 
 
 def calibrated(proba: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """Softmax of ``log(proba) @ coef + intercept`` (the calibration map's arithmetic)."""
-    z = np.log(np.clip(proba, 1e-12, 1.0)) @ coef + intercept
+    """Softmax of ``log(proba) @ coef + intercept`` (the calibration map's arithmetic).
+
+    The product is summed explicitly, not by BLAS: a matrix product rounds differently for 1 row than for many
+    (gemv vs gemm kernels), so a record's probabilities would depend on its batch.
+    """
+    logp = np.log(np.clip(proba, 1e-12, 1.0))
+    z = (logp[:, :, None] * coef[None, :, :]).sum(axis=1) + intercept
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
