@@ -104,11 +104,17 @@ def test_window_counts_by_hand():
 def test_a_test_without_enough_words_is_skipped_with_a_reason_never_nan():
     section = run(planted(600) + ["Nothing about names here."] * 10, tests="weat1,weat3")
     by_name = {t["test"]: t for t in section["tests"]}
-    assert by_name["weat3"]["status"] == "skipped" and "coverage below 80%" in by_name["weat3"]["reason"]
+    skipped = by_name["weat3"]
+    assert skipped["status"] == "skipped" and "for 80% coverage" in skipped["reason"]
+    assert skipped["coverage"]["target1"] == {"name": "European American names", "found": 0, "total": 32}
+    assert "adam" in skipped["missing"]["target1"]
     json.dumps(section, allow_nan=False)
     lines = associations_markdown(section)
     assert any(line.startswith("| weat1 | Flowers vs Insects") for line in lines)
-    assert any(line.startswith("Skipped weat3: coverage below") for line in lines)
+    assert any(line.startswith("Skipped weat3: too few words") for line in lines)
+    only_skipped = associations_markdown({**section, "tests": [skipped]})
+    assert "No test had enough of its words in this corpus." in only_skipped
+    assert not any(line.startswith("|") for line in only_skipped)
 
 
 def test_empty_corpus_and_bad_options():

@@ -84,8 +84,8 @@ class CorpusAssociations:
             try:
                 result = weat.run_test(test, lookup, lowercase=True, min_coverage=o["min_coverage"],
                                        permutations=o["permutations"], seed=self.seed)
-            except InputError as err:  # too few of the test's words are in the corpus (often enough)
-                results.append(_skipped(test, err.reason))
+            except InputError:  # too few of the test's words are in the corpus (often enough)
+                results.append(_low_coverage(test, lookup, o["min_coverage"], o["min_count"]))
                 continue
             result["status"] = "ok"
             results.append(result)
@@ -182,5 +182,17 @@ def _ppmi_sparse(counts: sparse.csr_matrix, p_context: np.ndarray) -> sparse.csr
     return out
 
 
-def _skipped(test, reason: str) -> dict[str, Any]:
-    return {"test": test.name, "description": test.description, "status": "skipped", "reason": reason}
+def _skipped(test, reason: str, **extra: Any) -> dict[str, Any]:
+    return {"test": test.name, "description": test.description, "status": "skipped", "reason": reason, **extra}
+
+
+def _low_coverage(test, lookup, min_coverage: float, min_count: int) -> dict[str, Any]:
+    """A skipped test with its coverage and missing words per set (missing: absent or under min_count)."""
+    coverage, missing = {}, {}
+    for role, (name, words) in test.word_sets().items():
+        unique = list(dict.fromkeys(w.lower() for w in words))
+        missing[role] = [w for w in unique if lookup(w) is None]
+        coverage[role] = {"name": name, "found": len(unique) - len(missing[role]), "total": len(unique)}
+    short = ", ".join(f"{c['name']} {c['found']}/{c['total']}" for c in coverage.values())
+    return _skipped(test, f"too few words in the corpus (at least {min_count} times each) for {min_coverage:.0%} "
+                          f"coverage of every set: {short}", coverage=coverage, missing=missing)

@@ -34,6 +34,8 @@ def associations_markdown(section: dict[str, Any]) -> list[str]:
         p = f"{t['p_value']:.3g}" + ("" if n_perm == "exact" else f" ({n_perm:,} permutations)")
         lines.append(f"| {t['test']} | {t['target1']} vs {t['target2']} | {t['attribute1']} vs {t['attribute2']} "
                      f"| {_num(t['effect_size'])} | {interval} | {p} | {found}/{total} |")
+    if len(skipped) == len(section["tests"]):
+        lines = lines[:2] + ["No test had enough of its words in this corpus."]
     lines.append("")
     for t in skipped:
         lines += [f"Skipped {t['test']}: {t['reason']}", ""]
