@@ -133,10 +133,12 @@ def test_scan_associations_end_to_end(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps({"text": t}) + "\n" for t in planted(1200)), encoding="utf-8")
     out = tmp_path / "scan"
-    code = main(["scan", str(corpus), "--analyzers", "sentiment", "--associations", "--out", str(out),
-                 "--option", "associations.tests=weat1", "--option", "associations.dim=20",
-                 "--option", "associations.bootstrap=20", "--option", "associations.permutations=200"])
-    assert code == 0
+    args = ["scan", str(corpus), "--analyzers", "sentiment", "--associations", "--option", "associations.tests=weat1",
+            "--option", "associations.dim=20", "--option", "associations.bootstrap=20",
+            "--option", "associations.permutations=200"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert main([*args, "--out", str(tmp_path / "again")]) == 0
+    assert (out / "report.json").read_bytes() == (tmp_path / "again" / "report.json").read_bytes()
     report = json.loads((out / "report.json").read_text())
     section = report["sections"]["associations"]
     assert section["tests"][0]["effect_size"] > 1.5 and section["corpus"]["documents"] == 1200
