@@ -270,6 +270,15 @@ limited by `--max-record-bytes` (default 10,000,000 bytes; for JSONL/TXT/dialogu
 | case | exit | outcome |
 |---|---|---|
 {rows}
+
+## Scores that may be NaN
+
+Any Unicode text is scored without error (property tests in `tests/test_properties.py`). Sentiment
+(`vader_*`) and hate (`p_*`, `hate_label`) values are always defined. `linguistic_bias` needs words: for a text
+with no word tokens (empty, whitespace-only) `bias_score` and every `bias_*` feature are NaN and
+`bias_word_count` is 0 (NaN when the henderson2018 pre-processing drops the text); with
+`--option linguistic_bias.modality=false`, `bias_modality` and `bias_score` are NaN. NaN values are left out of
+the report's means and quantiles (`n_nan` counts them) and are `null` in report.json.
 """
 
 
