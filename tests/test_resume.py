@@ -170,3 +170,26 @@ def test_killed_scan_resumes_to_the_uninterrupted_result(sig, corpus, reference,
     assert state["status"] == "partial" and state["checkpoint"]["parts"] >= 3
     assert main(scan_args(corpus, out) + ["--resume"]) == 0
     assert_same_outputs(out, reference)
+
+
+@pytest.mark.slow
+def test_resume_with_worker_processes(tmp_path, monkeypatch):
+    """With workers, batches are read ahead of scoring: the checkpoint must still be the one of the saved part."""
+    corpus = write_corpus(tmp_path / "c.jsonl", 1200)
+    args = lambda out: scan_args(corpus, out, batch=100) + ["--workers", "2"]
+    reference, out = tmp_path / "ref", tmp_path / "out"
+    assert main(args(reference)) == 0
+    real_write, written = scanner.PartialScan.write_part, []
+
+    def write_part(self, index, table):
+        if len(written) == 4:
+            raise KeyboardInterrupt
+        written.append(index)
+        return real_write(self, index, table)
+
+    monkeypatch.setattr(scanner.PartialScan, "write_part", write_part)
+    assert main(args(out)) == 130
+    monkeypatch.undo()
+    assert json.loads((out / PARTIAL_DIR / STATE_FILE).read_text())["checkpoint"]["parts"] == 4
+    assert main(args(out) + ["--resume"]) == 0
+    assert_same_outputs(out, reference)
