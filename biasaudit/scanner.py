@@ -1,7 +1,8 @@
 """``scan()``: stream records from corpus files through analyzers into records.parquet and a report.
 
-Orchestration only: readers parse, analyzers score, report/ aggregates and renders. Memory is bounded by the
-batch size (plus one score column at a time when quantiles are computed at the end).
+Orchestration only: readers parse, analyzers score, report/ aggregates and renders, scan_state keeps the parts
+of an unfinished scan (for --resume). Memory is bounded by the batch size (plus one score column at a time when
+quantiles are computed at the end); final outputs are only written, atomically, once every batch is done.
 """
 from __future__ import annotations
 
