@@ -19,15 +19,17 @@ from hypothesis import strategies as st
 from biasaudit.analyzers.registry import build_many
 from biasaudit.core import column_frame, run_batch
 
-SPECS = ["sentiment", "linguistic_bias:hutto2015", "linguistic_bias:henderson2018", "hate:default",
-         "hate:davidson2017"]
+SPECS = ["sentiment", "linguistic_bias:hutto2015", "linguistic_bias:henderson2018", "linguistic_bias+extras",
+         "hate:default", "hate:davidson2017"]
+OPTIONS = {"linguistic_bias+extras": ("linguistic_bias", {"linguistic_bias": {"extras": True}})}
 
 _BUILT = {}
 
 
 def analyzer(spec):
     if spec not in _BUILT:
-        _BUILT[spec] = build_many([spec], None)
+        name, options = OPTIONS.get(spec, (spec, None))
+        _BUILT[spec] = build_many([name], options)
     return _BUILT[spec]
 
 
@@ -54,7 +56,7 @@ def check_values(spec, frame):
             assert values.isna().all() or set(values.dropna()) <= set(col.labels), values
         elif col.kind == "flag":
             assert values.dtype == bool
-        elif col.name == "bias_word_count":
+        elif col.name in ("bias_word_count", "bias_unique_word_count"):
             assert ((values >= 0) | values.isna()).all()
         elif col.name.startswith("bias_"):
             no_tokens = ~(frame["bias_word_count"] > 0)
@@ -67,6 +69,14 @@ def check_values(spec, frame):
         assert ((probs >= 0) & (probs <= 1)).all() and np.allclose(probs.sum(axis=1), 1)
 
 
+def plain_labels(frame):
+    """Label columns as object with None for missing (concatenating one-row frames can change their dtype)."""
+    out = frame.copy()
+    for name in out.columns[out.dtypes.map(lambda d: not pd.api.types.is_numeric_dtype(d))]:
+        out[name] = out[name].astype(object).where(out[name].notna(), None)
+    return out
+
+
 @pytest.mark.parametrize("spec", SPECS)
 @SETTINGS
 @given(texts=st.lists(TEXT, min_size=1, max_size=6))
@@ -75,7 +85,7 @@ def test_any_text_gives_documented_values_and_batches_equal_singles(spec, texts)
     batch = score(spec, texts)
     check_values(spec, batch)
     singles = pd.concat([score(spec, [t]) for t in texts], ignore_index=True)
-    pd.testing.assert_frame_equal(batch, singles, check_exact=True)
+    pd.testing.assert_frame_equal(plain_labels(batch), plain_labels(singles), check_exact=True)
     pd.testing.assert_frame_equal(batch, score(spec, list(texts)), check_exact=True)  # deterministic
 
 
@@ -84,7 +94,9 @@ def test_fresh_instances_agree(spec):
     """Determinism across instances (the scan rebuilds analyzers in each worker process)."""
     texts = ["What a lovely day.", "I obviously think they are never right!", "", "\U0001F600 ok"]
     first = score(spec, texts)
-    again = column_frame(build_many([spec], None), run_batch(build_many([spec], None), texts))
+    name, options = OPTIONS.get(spec, (spec, None))
+    fresh = build_many([name], options)
+    again = column_frame(fresh, run_batch(fresh, texts))
     pd.testing.assert_frame_equal(first, again, check_exact=True)
 
 
