@@ -240,7 +240,7 @@ def test_blank_lines_are_counted_not_records(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("name", ["truncated gzip", "missing path", "20 MB single line"])
 def test_no_traceback_reaches_the_user(name, tmp_path):
-    """Through a real process: the installed entry point, stderr as a user sees it."""
+    """Through a real `python -m biasaudit` process: stderr exactly as a user sees it."""
     case = next(c for c in CASES if c.name == name)
     inputs = _materialise(case, tmp_path)
     proc = subprocess.run([sys.executable, "-m", "biasaudit", "scan", *inputs, "--analyzers", "sentiment",

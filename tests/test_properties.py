@@ -44,7 +44,7 @@ WORDS = st.sampled_from(["I", "think", "the", "obviously", "terrible", "great", 
 #: Arbitrary Unicode (no lone surrogates: readers never yield them) mixed with sentence-like word sequences.
 TEXT = st.one_of(st.text(max_size=60), st.lists(WORDS, max_size=15).map(" ".join),
                  st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
-SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
