@@ -276,6 +276,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     collectors = [build_collector("associations", seed=settings.seed,
                                   options=(analyzer_options or {}).get("associations"))] \
         if settings.associations else []
+    collectors += [c for a in built for c in a.collectors()]  # e.g. the hate classifier's self-audit
     for table in partial.tables():  # a resumed scan: fold the saved batches first, one at a time
         _fold(table.to_pandas(), aggregator, collectors)
     schema = _arrow_schema(built)

@@ -118,8 +118,9 @@ def test_options_are_checked(tmp_path):
         HateAnalyzer("default", batch_size=8)
 
 
-def test_report_sections_respect_self_audit_option():
-    assert HateAnalyzer("davidson2017", self_audit=False).report_sections(None) == {}
+def test_self_audit_collector_respects_the_option():
+    assert HateAnalyzer("davidson2017", self_audit=False).collectors() == []
+    assert [c.name for c in HateAnalyzer("davidson2017").collectors()] == ["hate_self_audit"]
 
 
 # --- Davidson et al. (2017) features -------------------------------------------------------------------------

@@ -147,11 +147,3 @@ class HateAnalyzer(Analyzer):
 
         return [HateSelfAudit(self)]
 
-    def report_sections(self, records: Any) -> dict[str, Any]:
-        if not self.self_audit:
-            return {}
-        try:
-            from biasaudit.audits.self_audit import hate_self_audit
-        except ImportError:
-            return {}
-        return {"hate_self_audit": hate_self_audit(self, records)}
