@@ -14,44 +14,24 @@ import numpy as np
 
 from biasaudit.errors import InputError, UsageError
 from biasaudit.resources import sha256_file
+from biasaudit.text.local_transformers import (
+    LocalEncoder,
+    batched,
+    config_sha256,
+    encoder_settings,
+    hf_modules,
+    load_kwargs,
+    weights_sha256,
+)
 
 LABELS = ("hate", "offensive", "neither")  # column order of predict_proba
 HEAD_WEIGHTS, HEAD_META = "hate_head.safetensors", "hate_head.json"
 HEAD_FORMAT = "biasaudit.hate-head"
-_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib")
-_CONFIG_FILES = {"config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
-                 "vocab.json", "merges.txt", "spiece.model", "sentencepiece.bpe.model", "added_tokens.json",
-                 "modules.json", "sentence_bert_config.json", HEAD_META}
 _SYNONYMS = {
     "hate": {"hate", "hate speech", "hateful", "hatespeech"},
     "offensive": {"offensive", "offensive language", "offensive speech", "abusive", "offense"},
     "neither": {"neither", "none", "normal", "neutral", "not offensive", "non offensive", "clean"},
 }
-
-
-def _hf():
-    """torch and transformers, imported on demand so that ``import biasaudit`` never needs them."""
-    try:
-        import torch
-        import transformers
-    except ImportError:
-        raise UsageError("the transformers backend needs torch and transformers: "
-                         "pip install 'biasaudit[transformers]'") from None
-    return torch, transformers
-
-
-def _load_kwargs() -> dict[str, Any]:
-    return {"local_files_only": True, "trust_remote_code": False}
-
-
-def _check_weights(folder: Path) -> list[Path]:
-    """The folder's safetensors files; refuses folders whose weights exist only in pickle-based formats."""
-    safe = sorted(folder.glob("*.safetensors"))
-    pickled = sorted(p.name for p in folder.iterdir() if p.suffix in _PICKLE_SUFFIXES)
-    if not safe:
-        found = f" (found {', '.join(pickled)}: pickle-based, refused)" if pickled else ""
-        raise InputError(f"no *.safetensors weights{found}; convert the model to safetensors", file=str(folder))
-    return safe
 
 
 def map_labels(id2label: dict[int, str], label_map: dict[str, str] | None = None) -> list[int]:
@@ -69,73 +49,6 @@ def map_labels(id2label: dict[int, str], label_map: dict[str, str] | None = None
         raise InputError(f"cannot map the model's labels {dict(id2label)} to hate/offensive/neither; "
                          "pass label_map={model_label: 'hate'|'offensive'|'neither'}")
     return [found[lab] for lab in LABELS]
-
-
-def encoder_settings(encoder_path: str | Path) -> dict[str, Any]:
-    """Pooling ("mean", "cls" or "max") and normalisation of a sentence-transformers folder (mean, none if plain)."""
-    folder = Path(encoder_path)
-    modules_file = folder / "modules.json"
-    if not modules_file.exists():
-        return {"pooling": "mean", "normalize": False}
-    modules = json.loads(modules_file.read_text(encoding="utf-8"))
-    pooling = "mean"
-    for mod in modules:
-        if mod.get("type", "").endswith("Pooling"):
-            cfg = json.loads((folder / mod.get("path", "") / "config.json").read_text(encoding="utf-8"))
-            pooling = ("cls" if cfg.get("pooling_mode_cls_token") else
-                       "max" if cfg.get("pooling_mode_max_tokens") else "mean")
-    return {"pooling": pooling, "normalize": any(m.get("type", "").endswith("Normalize") for m in modules)}
-
-
-def weights_sha256(folder: str | Path) -> dict[str, str]:
-    """sha256 of each safetensors file of a model folder, by file name."""
-    return {p.name: sha256_file(p) for p in _check_weights(Path(folder))}
-
-
-def config_sha256(folder: str | Path) -> dict[str, str]:
-    """sha256 of the config and tokenizer files present (they change outputs as much as the weights do)."""
-    return {p.name: sha256_file(p) for p in sorted(Path(folder).iterdir()) if p.name in _CONFIG_FILES}
-
-
-class _Encoder:
-    """A local transformers encoder with sentence-transformers style pooling."""
-
-    def __init__(self, path: Path, pooling: str, normalize: bool, device: str, max_length: int) -> None:
-        torch, tf = _hf()
-        _check_weights(path)
-        self.torch, self.pooling, self.normalize = torch, pooling, normalize
-        self.device, self.max_length = torch.device(device), max_length
-        self.tokenizer = tf.AutoTokenizer.from_pretrained(path, **_load_kwargs())
-        self.model = tf.AutoModel.from_pretrained(path, use_safetensors=True, **_load_kwargs()).to(self.device)
-        self.model.eval()
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        torch = self.torch
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
-                             return_tensors="pt").to(self.device)
-        with torch.inference_mode():
-            hidden = self.model(**enc).last_hidden_state
-        mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        if self.pooling == "cls":
-            emb = hidden[:, 0]
-        elif self.pooling == "max":
-            emb = hidden.masked_fill(mask == 0, float("-inf")).max(dim=1).values
-        else:
-            emb = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        if self.normalize:
-            emb = torch.nn.functional.normalize(emb, p=2, dim=1)
-        return emb.float().cpu().numpy().astype(np.float64)
-
-
-def _batched(fn, texts: Sequence[str], batch_size: int, width: int) -> np.ndarray:
-    """Apply ``fn`` to batches of texts sorted by length (less padding), results back in input order."""
-    texts = ["" if t is None else str(t) for t in texts]
-    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
-    out = np.zeros((len(texts), width))
-    for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        out[idx] = fn([texts[i] for i in idx])
-    return out
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -169,17 +82,17 @@ class TransformersHateModel:
                              f"({HEAD_WEIGHTS})", file=str(self.path))
 
     def _init_classifier(self, label_map: dict[str, str] | None) -> None:
-        torch, tf = _hf()
+        torch, tf = hf_modules()
         self.kind, self.encoder_path = "sequence-classification", None
         self._weights = weights_sha256(self.path)
-        config = tf.AutoConfig.from_pretrained(self.path, **_load_kwargs())
+        config = tf.AutoConfig.from_pretrained(self.path, **load_kwargs())
         if getattr(config, "problem_type", None) == "multi_label_classification":
             raise InputError("multi-label models are not hate/offensive/neither classifiers", file=str(self.path))
         self._order = map_labels(config.id2label, label_map)
         self.label_names = {lab: config.id2label[i] for lab, i in zip(LABELS, self._order)}
-        self.tokenizer = tf.AutoTokenizer.from_pretrained(self.path, **_load_kwargs())
+        self.tokenizer = tf.AutoTokenizer.from_pretrained(self.path, **load_kwargs())
         self.model = tf.AutoModelForSequenceClassification.from_pretrained(
-            self.path, use_safetensors=True, **_load_kwargs()).to(torch.device(self.device))
+            self.path, use_safetensors=True, **load_kwargs()).to(torch.device(self.device))
         self.model.eval()
         self.pooling, self.normalize = "model", False
 
@@ -202,18 +115,18 @@ class TransformersHateModel:
             raise InputError(f"head weight must be (3, {meta['dim']}) and bias (3,)", file=str(self.path))
         self._weights = self._weights | {HEAD_WEIGHTS: sha256_file(self.path / HEAD_WEIGHTS)}
         self.pooling, self.normalize, self.label_names = meta["pooling"], bool(meta["normalize"]), None
-        self._encoder = _Encoder(self.encoder_path, self.pooling, self.normalize, self.device, self.max_length)
+        self._encoder = LocalEncoder(self.encoder_path, self.pooling, self.normalize, self.device, self.max_length)
         self.tokenizer = self._encoder.tokenizer
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """``(n, 3)`` probabilities in the order hate, offensive, neither (rows sum to 1)."""
         if self.kind == "encoder+head":
-            emb = _batched(self._encoder, texts, self.batch_size, self._w.shape[1])
+            emb = batched(self._encoder, texts, self.batch_size, self._w.shape[1])
             return _softmax(emb @ self._w.T + self._b)
-        return _softmax(_batched(self._logits, texts, self.batch_size, 3)[:, self._order])
+        return _softmax(batched(self._logits, texts, self.batch_size, 3)[:, self._order])
 
     def _logits(self, texts: list[str]) -> np.ndarray:
-        torch, _ = _hf()
+        torch, _ = hf_modules()
         enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
                              return_tensors="pt").to(torch.device(self.device))
         with torch.inference_mode():
@@ -222,7 +135,7 @@ class TransformersHateModel:
     def info(self) -> dict[str, Any]:
         """What a report needs to reproduce the scores: folder, kind, weight hashes, pooling, casing, length."""
         lower = getattr(self.tokenizer, "do_lower_case", None)
-        configs = config_sha256(self.path) | (config_sha256(self.encoder_path) if self.encoder_path else {})
+        configs = config_sha256(self.path, extra=(HEAD_META,)) | (config_sha256(self.encoder_path) if self.encoder_path else {})
         return {"path": str(self.path), "kind": self.kind, "sha256": dict(self._weights), "config_sha256": configs,
                 "encoder": str(self.encoder_path) if self.encoder_path else None, "pooling": self.pooling,
                 "normalize": self.normalize, "casing": {True: "uncased", False: "cased"}.get(lower, "unknown"),
@@ -249,9 +162,9 @@ def train_linear_head(encoder_path: str | Path, texts: Sequence[str], labels: Se
     if len(set(y.tolist())) != 3:
         raise UsageError("training a head needs examples of all three labels: hate, offensive, neither")
     settings = encoder_settings(encoder)
-    embed = _Encoder(encoder, settings["pooling"], settings["normalize"], "cpu", max_length)
+    embed = LocalEncoder(encoder, settings["pooling"], settings["normalize"], "cpu", max_length)
     dim = int(embed.model.config.hidden_size)
-    x = _batched(embed, texts, batch_size, dim)
+    x = batched(embed, texts, batch_size, dim)
     clf = LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(x, y)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from biasaudit.analyzers.hate_transformers import (
-    _batched,
-    _Encoder,
+from biasaudit.errors import InputError, UsageError
+from biasaudit.text.local_transformers import (
+    LocalEncoder,
+    batched,
     config_sha256,
     encoder_settings,
     weights_sha256,
 )
-from biasaudit.errors import InputError, UsageError
 
 POOLINGS = ("mean", "cls", "max")
 
@@ -46,13 +46,13 @@ class SentenceEncoder:
                                                       if (self.path / "modules.json").exists() else "default")
         self.normalize, self.lowercase = own["normalize"], lowercase
         self.batch_size, self.device = batch_size, device
-        self._encoder = _Encoder(self.path, self.pooling, self.normalize, device, max_length)
+        self._encoder = LocalEncoder(self.path, self.pooling, self.normalize, device, max_length)
         self.dim = int(self._encoder.model.config.hidden_size)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """One row per sentence, in order (batched by length to cut padding)."""
         texts = [s.lower() for s in sentences] if self.lowercase else list(sentences)
-        return _batched(self._encoder, texts, self.batch_size, self.dim)
+        return batched(self._encoder, texts, self.batch_size, self.dim)
 
     def info(self) -> dict[str, Any]:
         weights = weights_sha256(self.path)
