@@ -12,15 +12,12 @@ from conftest import shared_path
 from biasaudit.analyzers.linguistic_bias import (
     COEFFICIENTS,
     LinguisticBiasAnalyzer,
-    _pattern_en,
     column_name,
     henderson_preprocess,
     hutto2015_score,
     round4,
 )
 from biasaudit.analyzers.registry import build
-
-needs_pattern = pytest.mark.skipif(_pattern_en() is None, reason="biasaudit.text.pattern_en not committed yet")
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +66,6 @@ def test_41_reference_rows_unused_features_match_with_extras(rows):
         np.testing.assert_array_equal(out[f"bias_{ours}_rto"], [float(r[theirs]) for r in rows], err_msg=ours)
 
 
-@needs_pattern
 def test_41_reference_rows_full_score_with_pattern_modality(rows):
     out = LinguisticBiasAnalyzer()([r["text"] for r in rows])
     np.testing.assert_array_equal(out["bias_modality"], [float(r["modality"]) for r in rows])

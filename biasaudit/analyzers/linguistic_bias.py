@@ -5,9 +5,8 @@ Reproduces the reference's numbers (spec ``hutto2015.md``), quirks included; kno
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,7 +15,7 @@ import numpy as np
 from biasaudit.analyzers.base import Analyzer, AnalyzerInfo, Column
 from biasaudit.errors import UsageError
 from biasaudit.resources import lexicon_path, sha256_tree
-from biasaudit.text import vader
+from biasaudit.text import pattern_en, vader
 from biasaudit.text.batch import TextBatch
 from biasaudit.text.lexicon import LexiconMatcher, read_word_list
 from biasaudit.text.tokenize import ascii_lower, word_tokenize
@@ -138,17 +137,6 @@ def _read_dic(path: Path, categories: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _pattern_en() -> Any:
-    """The Pattern 2.6 port (another package), or ``None`` while it is not installed."""
-    try:
-        from biasaudit.text import pattern_en
-    except ImportError:
-        return None
-    # half-written or namespace-only package: treat as absent
-    return pattern_en if hasattr(pattern_en, "modality") and hasattr(pattern_en, "mood") else None
-
-
 class LinguisticBiasAnalyzer(Analyzer):
     """Hutto et al. (2015) sentence bias score (0 = unbiased ... 3 = extremely biased; unbounded).
 
@@ -224,7 +212,7 @@ class LinguisticBiasAnalyzer(Analyzer):
         feats["vader_sentiment"] = (vader.polarity(texts)[:, 0] if henderson
                                     else vader.batch_polarity(batch)[:, 0]).copy()
         scored = (n_words > 0) & np.asarray(usable, bool)
-        feats["modality"] = self._modality(texts, scored)
+        feats["modality"], moods = self._pattern_features(texts, scored)
         feats["vader_sentiment"][~scored] = np.nan
         out: dict[str, Any] = {"bias_score": hutto2015_score(feats)}
         out.update({column_name(f): feats[f] for f, _ in COEFFICIENTS})
@@ -234,22 +222,21 @@ class LinguisticBiasAnalyzer(Analyzer):
             for k in (*EXTRA_REF_LISTS, *(f"liwc_{c}" for c in EXTRA_LIWC_CATEGORIES)):
                 out[f"bias_{k}_rto"] = feats[f"{k}_rto"]
             out["bias_unique_word_count"] = np.array([len(set(d)) for d in docs], float)
-            out["bias_mood"] = self._per_text("mood", texts, scored, None)
+            out["bias_mood"] = moods
         return out
 
-    def _modality(self, texts: list[str], scored: np.ndarray) -> np.ndarray:
-        values = self._per_text("modality", texts, scored, np.nan) if self.use_modality else None
-        if values is None:
-            return np.full(len(texts), np.nan)
-        return round4(np.asarray(values, float))
-
-    @staticmethod
-    def _per_text(func: str, texts: list[str], scored: np.ndarray, missing: Any) -> list | None:
-        module = _pattern_en()
-        if module is None:
-            return None if func == "modality" else [missing] * len(texts)
-        fn: Callable[[str], Any] = getattr(module, func)
-        return [fn(t) if ok else missing for t, ok in zip(texts, scored)]
+    def _pattern_features(self, texts: list[str], scored: np.ndarray) -> tuple[np.ndarray, list | None]:
+        """Pattern modality (rounded as the reference did) and, with ``extras``, mood: one parse per text."""
+        modality = np.full(len(texts), np.nan)
+        moods: list | None = [None] * len(texts) if self.extras else None
+        for i in np.flatnonzero(scored) if (self.use_modality or self.extras) else ():
+            if self.use_modality and self.extras:
+                modality[i], moods[i] = pattern_en.modality_and_mood(texts[i])
+            elif self.use_modality:
+                modality[i] = pattern_en.modality(texts[i])
+            else:
+                moods[i] = pattern_en.mood(texts[i])
+        return round4(modality), moods
 
     def info(self) -> AnalyzerInfo:
         resources = {"lexicons/hutto2015": sha256_tree(lexicon_path("hutto2015"))}
@@ -257,7 +244,6 @@ class LinguisticBiasAnalyzer(Analyzer):
             resources["liwc"] = sha256_tree(self.liwc_source)
         settings = {"extras": self.extras, "liwc": str(self.liwc_source or "shipped (bsd f98aef4 lists)"),
                     "liwc_wildcards": self.liwc_wildcards, "vaderSentiment": vader.vader_version(),
-                    "modality": ("pattern_en port" if _pattern_en() is not None else "unavailable")
-                    if self.use_modality else "off",
+                    "modality": "pattern_en port" if self.use_modality else "off",
                     "tokenizer": "biasaudit punkt+treebank (NLTK 3.2.5 rules, hand-written abbreviations)"}
         return AnalyzerInfo(self.name, self.variant, self.version, settings=settings, resources=resources)
