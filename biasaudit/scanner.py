@@ -328,13 +328,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     score_names = [c.name for c in columns if c.kind == "score"]
     finish_scores(summary, ((name, pq.read_table(out_dir / RECORDS_FILE, columns=[name]).column(0)
                              .to_numpy(zero_copy_only=False).astype(np.float64)) for name in score_names))
-    sections: dict[str, Any] = {}
-    if any(type(a).report_sections is not Analyzer.report_sections for a in built):
-        frame = pd.read_parquet(out_dir / RECORDS_FILE)
-        for a in built:
-            sections.update(a.report_sections(frame))
-    for collector in collectors:
-        sections[collector.name] = collector.finish()
+    sections = {collector.name: collector.finish() for collector in collectors}
     report = build_report(analyzers=built, summary=summary, read_stats=stats, n_rejected=n_rejected,
                           rejected_reasons=rejected_reasons, settings=asdict(settings), sections=sections)
     if collectors:

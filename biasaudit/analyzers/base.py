@@ -88,18 +88,11 @@ class Analyzer(ABC):
         """Name, variant, version, settings and resource hashes, for the report's reproducibility block."""
         return AnalyzerInfo(self.name, self.variant, self.version)
 
-    def report_sections(self, records: Any) -> dict[str, Any]:
-        """Optional extra report sections computed from the scored records (a pandas DataFrame).
-
-        Override to add checks such as a classifier's self-audit; return ``{section_name: json_able}``.
-        """
-        return {}
-
     def collectors(self) -> list[Any]:
         """Optional corpus-level checks fed every scored batch (``biasaudit.report.collectors.Collector``).
 
-        Prefer this to ``report_sections`` for anything that reads every record: it keeps a scan's memory
-        bounded. Each collector's ``finish()`` becomes the report section named by its ``name``.
+        This is how an analyzer adds a report section (e.g. a classifier's self-audit) while a scan's memory
+        stays bounded. Each collector's ``finish()`` becomes the report section named by its ``name``.
         """
         return []
 
