@@ -1,4 +1,7 @@
-"""VADER polarity for a list of texts, through the vaderSentiment package (pinned to 2.5).
+"""VADER polarity for a list of texts: vaderSentiment 2.5's scores, computed by its faster port.
+
+The scores are the vaderSentiment package's own, to the bit (biasaudit/text/fast_vader.py explains how and
+tests/test_fast_vader.py checks it); the package supplies the lexicon and constants and stays the reference.
 
 Why 2.5: the Hutto et al. (2015) coefficients were fitted on its compounds and Henderson et al. (2018) used it;
 3.x changes the compound of ~8% of their inputs. Shared by the sentiment and linguistic-bias analyzers.
@@ -17,9 +20,9 @@ SHARED_KEY = "vader_polarity"
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from biasaudit.text.fast_vader import FastVader
 
-    return SentimentIntensityAnalyzer()
+    return FastVader()
 
 
 def vader_version() -> str:
@@ -31,11 +34,10 @@ def vader_version() -> str:
 
 def polarity(texts: list[str]) -> np.ndarray:
     """Return an ``(n, 4)`` float array of compound, pos, neu, neg, one row per text."""
-    scorer = _analyzer().polarity_scores
+    scorer = _analyzer().polarity
     out = np.empty((len(texts), 4), dtype=np.float64)
     for i, text in enumerate(texts):
-        s = scorer(text)
-        out[i] = (s["compound"], s["pos"], s["neu"], s["neg"])
+        out[i] = scorer(text)
     return out
 
 
