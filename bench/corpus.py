@@ -1,0 +1,66 @@
+"""Seeded synthetic corpora for the benchmark suite: chat-length lines and document-length paragraphs.
+
+Words are drawn Zipf-like from the bundled example dialogues' vocabulary (everyday English) mixed with VADER's
+lexicon (so sentiment, negation and booster rules fire about as often as in real text). Same seed, same bytes.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+from vaderSentiment import vaderSentiment as vs
+
+from biasaudit.io import example_path
+
+MIXES = ("chat", "doc")
+WORDS_PER_RECORD = {"chat": (4, 30), "doc": (50, 300)}
+
+
+def vocabulary() -> tuple[list[str], list[float]]:
+    """Words and Zipf weights: example-corpus words by frequency rank, then VADER lexicon words, rarer."""
+    counts: dict[str, int] = {}
+    with open(example_path(), encoding="utf-8") as fh:
+        for line in fh:
+            for turn in json.loads(line)["turns"]:
+                for w in re.findall(r"[A-Za-z']+", turn["text"].lower()):
+                    counts[w] = counts.get(w, 0) + 1
+    common = sorted(counts, key=lambda w: (-counts[w], w))
+    sentiment = sorted(w for w in vs.SentimentIntensityAnalyzer().lexicon if w.isalpha() and w not in counts)
+    words = common + sentiment + sorted(vs.BOOSTER_DICT) + sorted(vs.NEGATE)
+    weights = [1.0 / (rank + 1) for rank in range(len(common))]
+    weights += [0.2 / len(sentiment)] * len(sentiment) + [0.002] * (len(words) - len(common) - len(sentiment))
+    return words, weights
+
+
+def _sentence(rng: random.Random, words: list[str], weights: list[float], n: int) -> str:
+    tokens = rng.choices(words, weights, k=n)
+    if n > 6 and rng.random() < 0.3:
+        tokens[rng.randrange(2, n - 2)] += ","
+    return " ".join(tokens).capitalize() + rng.choice(".....!?")
+
+
+def text(rng: random.Random, mix: str, words: list[str], weights: list[float]) -> str:
+    lo, hi = WORDS_PER_RECORD[mix]
+    total = rng.randint(lo, hi)
+    parts = []
+    while total > 0:
+        n = min(total, rng.randint(4, 22)) if mix == "doc" else total
+        parts.append(_sentence(rng, words, weights, n))
+        total -= n
+    return " ".join(parts)
+
+
+def write_corpus(path: Path, mix: str, n: int, seed: int = 0) -> Path:
+    """Write ``n`` JSONL records ``{"id", "text"}`` of the given mix; reuses an existing identical file."""
+    if mix not in MIXES:
+        raise ValueError(f"mix must be one of {MIXES}, got {mix!r}")
+    rng = random.Random(f"{mix}-{seed}")
+    words, weights = vocabulary()
+    tmp = path.with_suffix(".partial")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"id": f"{mix}-{i}", "text": text(rng, mix, words, weights)}) + "\n"
+                      for i in range(n))
+    tmp.replace(path)
+    return path

@@ -1,0 +1,86 @@
+"""Turn bench/results.json into BENCHMARKS.md tables and throughput/memory plots."""
+from __future__ import annotations
+
+from pathlib import Path
+
+GOAL_NOTE = {
+    "scan": "goal: ≥ vaderSentiment alone",
+    "default analyzers": "goal: ≥ vaderSentiment alone",
+}
+
+
+def _ratio(a: dict, b: dict) -> str:
+    if "skipped" in a or "skipped" in b:
+        return "–"
+    return f"{a['records_per_s'] / b['records_per_s']:.2f}"
+
+
+def _table(rows: dict) -> list[str]:
+    floor, vader = rows["floor"], rows["vaderSentiment"]
+    lines = ["| step | records/s | MB/s | peak RSS (MB) | load (s) | × floor | × vaderSentiment | note |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for name, r in rows.items():
+        if "skipped" in r:
+            lines.append(f"| {name} | – | – | – | – | – | – | skipped: {r['skipped'][:80]} |")
+            continue
+        lines.append(f"| {name} | {r['records_per_s']:,.0f} | {r['mb_per_s']:.2f} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['load_seconds']:.2f} | {_ratio(r, floor)} | {_ratio(r, vader)} | "
+                     f"{GOAL_NOTE.get(name, '')} |")
+    return lines
+
+
+def write_markdown(results: dict, path: Path) -> None:
+    out = ["# Benchmarks", "",
+           (f"Measured {results['when']} on {results['cpu']}, Python {results['python']}, one core per "
+           "measurement (each in a fresh process). Regenerate with `python bench/run.py` (writes "
+           "bench/results.json, this file and bench/plots/). Corpora are seeded synthetic JSONL (bench/corpus.py): "
+           "`chat` = one 4–30-word line per record, `doc` = 50–300-word paragraphs. Components and peers run on the "
+           f"first {results['component_records']:,} records of each mix; throughput excludes model loading "
+           "(`load`), the scan row is end to end (read, score, aggregate, write records and reports)."), ""]
+    for mix, data in results["mixes"].items():
+        out += [f"## {mix} mix", ""] + _table(data["components"]) + [""]
+        out += ["Full default scan by corpus size (memory must stay flat):", "",
+                "| records | records/s | MB/s | peak RSS (MB) |", "|---:|---:|---:|---:|"]
+        for r in data["scan_by_size"]:
+            if "skipped" not in r:
+                out.append(f"| {r['size']:,} | {r['records_per_s']:,.0f} | {r['mb_per_s']:.2f} | "
+                           f"{r['peak_rss_mb']:.0f} |")
+        out.append("")
+    out += ["![throughput](bench/plots/throughput.png)", "", "![memory](bench/plots/memory.png)", ""]
+    path.write_text("\n".join(out))
+
+
+def plot(results: dict, folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    mixes = list(results["mixes"])
+    fig, axes = plt.subplots(1, len(mixes), figsize=(6 * len(mixes), 4), squeeze=False)
+    for ax, mix in zip(axes[0], mixes):
+        rows = {k: v for k, v in results["mixes"][mix]["components"].items() if "skipped" not in v}
+        names = list(rows)
+        ax.barh(names, [rows[n]["records_per_s"] for n in names], color="#4c72b0")
+        ax.set_xscale("log")
+        ax.invert_yaxis()
+        ax.set_title(f"{mix}: records/s, one core (log scale)")
+    fig.tight_layout()
+    fig.savefig(folder / "throughput.png", dpi=110)
+    plt.close(fig)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for mix in mixes:
+        rows = [r for r in results["mixes"][mix]["scan_by_size"] if "skipped" not in r]
+        sizes = [r["size"] for r in rows]
+        left.plot(sizes, [r["records_per_s"] for r in rows], marker="o", label=mix)
+        right.plot(sizes, [r["peak_rss_mb"] for r in rows], marker="o", label=mix)
+    for ax, title in ((left, "full scan records/s"), (right, "full scan peak RSS (MB)")):
+        ax.set_xscale("log")
+        ax.set_xlabel("records in corpus")
+        ax.set_title(title)
+        ax.legend()
+    right.set_ylim(bottom=0)
+    fig.tight_layout()
+    fig.savefig(folder / "memory.png", dpi=110)
+    plt.close(fig)

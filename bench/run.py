@@ -1,0 +1,100 @@
+"""The benchmark suite: floor, each analyzer, the full scan and the peers, side by side on the same texts.
+
+    python bench/run.py                 # chat and doc mixes; scan at 10k/100k/1M chat and 10k/100k doc records
+    python bench/run.py --quick         # 2k/10k records, for checking the suite itself
+
+Writes bench/results.json, BENCHMARKS.md (tables with ratios to the floor and to vaderSentiment) and plots in
+bench/plots/. Each measurement runs in a fresh process (bench/measure.py) on one core. Components and peers run
+on the first ``--component-records`` records of each mix; the full scan runs at every size, for the memory claim.
+Peers that are not installed (HateSonar, datatrove) are reported as skipped, not guessed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus
+
+COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan")
+PEERS = ("vaderSentiment", "HateSonar", "datatrove Gopher filter")
+SIZES = {"chat": (10_000, 100_000, 1_000_000), "doc": (10_000, 100_000)}
+QUICK_SIZES = {"chat": (2_000, 10_000), "doc": (2_000, 10_000)}
+
+
+def measure(name: str, corpus: Path, limit: int | None) -> dict:
+    cmd = [sys.executable, str(HERE / "measure.py"), name, str(corpus)] + (["--limit", str(limit)] if limit else [])
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               TOKENIZERS_PARALLELISM="false")
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        return {"name": name, "skipped": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    row = json.loads(proc.stdout.strip().splitlines()[-1])
+    row.update(name=name, records_per_s=row["records"] / row["seconds"], mb_per_s=row["text_mb"] / row["seconds"])
+    return row
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--component-records", type=int, default=20_000)
+    ap.add_argument("--mixes", nargs="+", default=["chat", "doc"], choices=["chat", "doc"])
+    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--markdown", type=Path, default=HERE.parent / "BENCHMARKS.md")
+    args = ap.parse_args()
+    sizes = QUICK_SIZES if args.quick else SIZES
+    limit = min(args.component_records, 2_000) if args.quick else args.component_records
+    results = {"when": time.strftime("%Y-%m-%d"), "python": platform.python_version(), "cpu": _cpu(),
+               "cores_used": 1, "component_records": limit, "mixes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mix in args.mixes:
+            biggest = write_corpus(Path(tmp) / f"{mix}.jsonl", mix, max(sizes[mix]))
+            rows = {}
+            for name in COMPONENTS + PEERS:
+                rows[name] = measure(name, biggest, limit)
+                _say(mix, rows[name])
+            scans = []
+            for n in sizes[mix]:
+                row = measure("scan", biggest, n)
+                row["size"] = n
+                scans.append(row)
+                _say(mix, row, f"scan {n:,}")
+            results["mixes"][mix] = {"components": rows, "scan_by_size": scans}
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    from report import plot, write_markdown
+
+    plot(results, HERE / "plots")
+    write_markdown(results, args.markdown)
+    print(f"wrote {args.out}, {args.markdown} and bench/plots/")
+
+
+def _say(mix: str, row: dict, label: str | None = None) -> None:
+    label = label or row["name"]
+    if "skipped" in row:
+        print(f"[{mix}] {label:<26} skipped: {row['skipped']}", flush=True)
+    else:
+        print(f"[{mix}] {label:<26} {row['records_per_s']:>10,.0f} rec/s {row['mb_per_s']:>7.2f} MB/s "
+              f"peak RSS {row['peak_rss_mb']:>6.0f} MB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
