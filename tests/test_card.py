@@ -466,3 +466,11 @@ def test_committed_example_card_matches_a_fresh_scan(example_scan, tmp_path):
     assert _without_provenance(fresh_body) == _without_provenance(body)
     folder = COMMITTED_CARD.parent / f"{COMMITTED_CARD.stem}_figures"
     assert sorted(p.name for p in folder.glob("*.png")) == sorted(f.name for f in fresh.figures.values())
+
+
+def test_size_is_other_when_limit_stopped_the_scan(tmp_path):
+    scan_dir = _scan(example_path(), tmp_path / "scan", dialogue=True, analyzers="sentiment", limit=5)
+    meta, body = split(card_for(scan_dir, tmp_path)[1])
+    assert meta["size_categories"] == ["other"]
+    assert meta["bias_audit"]["inputs"][0]["sha256"] is None  # the file was not read to the end
+    assert "read only the first 5 records" in body
