@@ -1,6 +1,7 @@
-"""Plots of a report, drawn from its JSON numbers (histograms, rates with intervals), as inline PNG data.
+"""Plots of a report, drawn from its JSON numbers (histograms, rates with intervals), as PNG bytes or inline data.
 
-Never recomputes statistics: a plot shows exactly what report.json holds.
+Never recomputes statistics: a plot shows exactly what report.json holds. The HTML report inlines the PNGs
+(``*_png`` give data URIs); data cards save them beside the card (``*_png_bytes``).
 """
 from __future__ import annotations
 
@@ -20,15 +21,29 @@ def _figure(width: float = 5.0, height: float = 2.6):
     return plt, fig, ax
 
 
-def _png(plt, fig) -> str:
+def _png(plt, fig) -> bytes:
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png", metadata={"Software": None})  # no timestamps: same report, same bytes
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
+
+
+def _data_uri(png: bytes | None) -> str | None:
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def histogram_png(name: str, stats: dict[str, Any]) -> str | None:
+    """The histogram as an inline ``data:`` URI (None when the score has no values)."""
+    return _data_uri(histogram_png_bytes(name, stats))
+
+
+def rates_png(title: str, rates: dict[str, dict[str, Any]]) -> str | None:
+    """The rate bars as an inline ``data:`` URI (None when no rate is defined)."""
+    return _data_uri(rates_png_bytes(title, rates))
+
+
+def histogram_png_bytes(name: str, stats: dict[str, Any]) -> bytes | None:
     hist = stats.get("histogram") or {}
     if not hist.get("counts"):
         return None
@@ -45,7 +60,7 @@ def histogram_png(name: str, stats: dict[str, Any]) -> str | None:
     return _png(plt, fig)
 
 
-def rates_png(title: str, rates: dict[str, dict[str, Any]]) -> str | None:
+def rates_png_bytes(title: str, rates: dict[str, dict[str, Any]]) -> bytes | None:
     """Horizontal bars of rates with their Wilson intervals as error bars."""
     items = [(k, r) for k, r in rates.items() if r.get("rate") is not None]
     if not items:
