@@ -160,16 +160,18 @@ class Swapper:
                              at_sentence_start(text, h.start))
             if dst == src:
                 continue
+            groups = h.attribute.groups
+            where = {"attribute": h.attribute.name, "from_group": groups[place.group],
+                     "to_group": groups[(place.group + h.shift) % len(groups)]}
             art = _ARTICLE.search(text, max(pos, h.start - 4), h.start)
             if art and indefinite_article(dst) != art.group(1).lower():
                 new_art = indefinite_article(dst)
                 new_art = new_art.capitalize() if art.group(1)[0].isupper() else new_art
                 pieces += [text[pos:art.start(1)], new_art]
-                swaps.append({"attribute": h.attribute.name, "from": art.group(1), "to": new_art,
-                              "offset": art.start(1)})
+                swaps.append({"from": art.group(1), "to": new_art, "offset": art.start(1), **where})
                 pos = art.end(1)
             pieces += [text[pos:h.start], dst]
-            swaps.append({"attribute": h.attribute.name, "from": src, "to": dst, "offset": h.start})
+            swaps.append({"from": src, "to": dst, "offset": h.start, **where})
             pos = h.end
         if not swaps:
             return Swapped(text, [])
