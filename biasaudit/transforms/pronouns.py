@@ -105,9 +105,9 @@ def _noun_phrase_follows(word: str, after: list[str]) -> bool:
             return True
         if tag not in _MODIFIER_TAGS:
             return False
-        # "his" before an adjective is a determiner even without a noun ("did his best"); "her" is not
-        # ("made her happy").
-        if word.lower() == "his" and tag.startswith("JJ"):
+        # "his" before an adjective is a determiner even without a noun ("did his best"); "her" only before a
+        # superlative ("did her best"), not before other adjectives ("made her happy").
+        if (word.lower() == "his" and tag.startswith("JJ")) or (tag in ("JJS", "RBS") and lw != "most"):
             return True
     return False
 
