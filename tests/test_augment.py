@@ -237,7 +237,7 @@ def test_shipped_groups_are_identity_subgroups():
 
 
 def test_cli_end_to_end(tmp_path, capsys):
-    out = tmp_path / "ex.jsonl"
+    out = tmp_path / "new" / "ex.jsonl"  # a missing folder is created
     assert main(["augment", "--example", "--out", str(out), "--mode", "replace", "--seed", "1"]) == 0
     printed = capsys.readouterr().out
     meta = json.loads(sidecar_paths(out)[0].read_text())

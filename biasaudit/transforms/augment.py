@@ -134,6 +134,7 @@ def augment(source: str | os.PathLike | Sequence[str | os.PathLike], out: str | 
     out = Path(out)
     if out.is_dir():
         raise UsageError(f"--out {out} is a directory; expected a file path such as {out / 'augmented.jsonl'}")
+    out.parent.mkdir(parents=True, exist_ok=True)
     meta_path, rejected_path = sidecar_paths(out)
     stats = ReadStats()
     items = settings.read(source, stats, keep_fields=True)
