@@ -141,6 +141,19 @@ def test_a_conversation_is_one_document_names_stay_consistent(tmp_path):
     assert 0 < n_swapped < 40
 
 
+def test_chat_format_content_is_replaced(tmp_path):
+    path = tmp_path / "chat.jsonl"
+    chat = {"id": "k", "messages": [{"role": "user", "content": "Ask her."},
+                                    {"role": "assistant", "content": [{"type": "text", "text": "I asked him."}]}]}
+    path.write_text(json.dumps(chat) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    augment(path, out, dialogue=True)
+    rows = read_jsonl(out)
+    assert [(r["content"], r["conversation_id"]) for r in rows[2:]] == [("Ask him.", "k#cf-gender"),
+                                                                        ("I asked her.", "k#cf-gender")]
+    assert "text" not in rows[2]
+
+
 def test_augment_mode_copies_whole_conversations(tmp_path):
     out = tmp_path / "a.jsonl"
     result = augment(example_path(), out, dialogue=True)

@@ -81,7 +81,10 @@ def output_record(rec: Record, text: str, settings: AugmentSettings, *, record_i
     """The JSON object written for ``rec`` with ``text``: its own fields when the reader kept them (else its
     text and dialogue fields), then ``record_id``, ``augmented_from`` and ``swaps``."""
     if rec.fields is not None:
-        obj = _with_text(rec.fields, settings.text_field, text)
+        path = settings.text_field
+        if rec.conversation_id is not None and path == "text" and "text" not in rec.fields:
+            path = "content"  # a chat-format turn ({"role", "content"}): its content is the text
+        obj = _with_text(rec.fields, path, text)
     else:
         obj = {settings.text_field if "." not in settings.text_field else "text": text}
         if rec.speaker is not None:
