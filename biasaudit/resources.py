@@ -33,6 +33,22 @@ def package_data_path(*parts: str) -> Path:
     return _PACKAGE_DIR.joinpath(*parts)
 
 
+def yaml_files(path: str | Path, what: str) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files of a user-editable lexicon folder (sorted), or the one file given."""
+    from biasaudit.errors import InputError
+
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    elif path.is_file():
+        files = [path]
+    else:
+        raise InputError(f"{what} lexicon not found; expected a folder of *.yaml files or one file", file=str(path))
+    if not files:
+        raise InputError(f"no *.yaml {what} files in this folder", file=str(path))
+    return files
+
+
 @cache
 def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes (cached: shipped files do not change while running)."""

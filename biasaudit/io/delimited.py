@@ -35,9 +35,10 @@ def _column(header: list[str], name: str, what: str, source: str) -> int:
 
 def read_delimited(stream: BinaryIO, source: str, *, delimiter: str = ",", text_field: str = "text",
                    id_field: str | None = None, max_record_bytes: int = 10_000_000,
-                   counter: LineCounter | None = None) -> Iterator[Record | Rejected]:
+                   counter: LineCounter | None = None, keep_fields: bool = False) -> Iterator[Record | Rejected]:
     """Records from a header + rows table. ``Record.line`` is the data row (header excluded, blank lines not
     counted); a Rejected also carries ``extra["file_line"]``, the physical line where its row starts.
+    ``keep_fields``: each Record's ``fields`` maps the header to the row's values.
     """
     counter = counter or LineCounter()
     # The csv field limit is process-wide; only ever raise it, to the record limit the caller asked for.
@@ -45,13 +46,13 @@ def read_delimited(stream: BinaryIO, source: str, *, delimiter: str = ",", text_
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
         yield from _rows(csv.reader(text, delimiter=delimiter), source, text_field, id_field, max_record_bytes,
-                         counter)
+                         counter, keep_fields)
     finally:
         text.detach()  # never close the caller's stream (stdin) when the wrapper is collected
 
 
 def _rows(reader, source: str, text_field: str, id_field: str | None, max_record_bytes: int,
-          counter: LineCounter) -> Iterator[Record | Rejected]:
+          counter: LineCounter, keep_fields: bool = False) -> Iterator[Record | Rejected]:
     base = os.path.basename(source)
     try:
         header = next(reader)
@@ -89,5 +90,6 @@ def _rows(reader, source: str, text_field: str, id_field: str | None, max_record
             raw = ",".join(row)[:200].encode("utf-8", "surrogateescape")
             yield Rejected(source, row_no, problem, field=field, raw=excerpt(raw), extra={"file_line": start})
         else:
-            yield Record(row[ii] if ii is not None else f"{base}:{row_no}", row[ti], source, row_no)
+            yield Record(row[ii] if ii is not None else f"{base}:{row_no}", row[ti], source, row_no,
+                         fields=dict(zip(header, row)) if keep_fields else None)
         start = reader.line_num + 1

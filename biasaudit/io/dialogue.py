@@ -33,8 +33,9 @@ def _content(turn: dict) -> Any:
 
 
 def read_dialogue(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, text_field: str = "text",
-                  id_field: str | None = None) -> Iterator[Record | Rejected]:
-    """Records, one per turn, from numbered lines holding conversations; Rejected items pass through."""
+                  id_field: str | None = None, keep_fields: bool = False) -> Iterator[Record | Rejected]:
+    """Records, one per turn, from numbered lines holding conversations; Rejected items pass through.
+    ``keep_fields``: each Record's ``fields`` is its turn object."""
     base = os.path.basename(source)
     get_text = getter(text_field)
     get_id = getter(id_field) if id_field else None
@@ -78,4 +79,4 @@ def read_dialogue(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *,
                 continue
             speaker = turn.get("speaker", turn.get("name"))
             yield Record(f"{conv}:{t}", text, source, lineno, conv, t, n, label(speaker),
-                         label(turn.get("role")))
+                         label(turn.get("role")), turn if keep_fields else None)

@@ -27,7 +27,7 @@ def data_files(path: str) -> list[str]:
 
 
 def read_hf(path: str, *, text_field: str = "text", id_field: str | None = None,
-            max_record_bytes: int = 10_000_000) -> Iterator[Record | Rejected]:
+            max_record_bytes: int = 10_000_000, keep_fields: bool = False) -> Iterator[Record | Rejected]:
     """Records of every split in order (a DatasetDict's splits sorted by name; their source is
     ``<path>[<split>]`` and ``line`` is the row within the split)."""
     try:
@@ -49,4 +49,4 @@ def read_hf(path: str, *, text_field: str = "text", id_field: str | None = None,
         tables = ds.with_format("arrow").iter(batch_size=BATCH_ROWS)
         batches = (b for table in tables for b in table.to_batches())
         yield from records_from_batches(batches, schema, source, text_field=text_field, id_field=id_field,
-                                        max_record_bytes=max_record_bytes)
+                                        max_record_bytes=max_record_bytes, keep_fields=keep_fields)

@@ -35,8 +35,9 @@ def parse_object(lineno: int, line: bytes, source: str) -> dict | Rejected:
 
 
 def read_jsonl(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, text_field: str = "text",
-               id_field: str | None = None) -> Iterator[Record | Rejected]:
-    """Records from numbered lines (see ``lines.iter_lines``); Rejected items pass through in order."""
+               id_field: str | None = None, keep_fields: bool = False) -> Iterator[Record | Rejected]:
+    """Records from numbered lines (see ``lines.iter_lines``); Rejected items pass through in order.
+    ``keep_fields``: each Record's ``fields`` is its parsed object."""
     base = os.path.basename(source)
     get_text = getter(text_field) if "." in text_field else None  # None: a plain key, read inline (hot loop)
     get_id = getter(id_field) if id_field else None
@@ -59,11 +60,11 @@ def read_jsonl(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, te
             yield Rejected(source, lineno, text_problem(text), field=text_field, raw=excerpt(line))
             continue
         if get_id is None:
-            yield Record(f"{base}:{lineno}", text, source, lineno)
+            yield Record(f"{base}:{lineno}", text, source, lineno, fields=obj if keep_fields else None)
             continue
         value = get_id(obj)
         rid = as_id(value)
         if rid is None:
             yield Rejected(source, lineno, id_problem(value), field=id_field, raw=excerpt(line))
             continue
-        yield Record(rid, text, source, lineno)
+        yield Record(rid, text, source, lineno, fields=obj if keep_fields else None)

@@ -52,10 +52,11 @@ def _values(batch: pa.RecordBatch, top: str, sub: list[str]) -> list:
 
 
 def records_from_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, source: str, *,
-                         text_field: str, id_field: str | None, max_record_bytes: int
-                         ) -> Iterator[Record | Rejected]:
+                         text_field: str, id_field: str | None, max_record_bytes: int,
+                         keep_fields: bool = False) -> Iterator[Record | Rejected]:
     """Records from Arrow batches; ``line`` is the 1-based row. A non-string text column rejects every row
-    (the type is named in the reason), as do null texts and null ids."""
+    (the type is named in the reason), as do null texts and null ids. ``keep_fields``: each Record's
+    ``fields`` is its whole row (the batches must then carry every column)."""
     top, sub, dtype = resolve_column(schema, text_field, source, "--text-field")
     id_top, id_sub, _ = resolve_column(schema, id_field, source, "--id-field") if id_field else (None, [], None)
     bad_type = None if is_text_type(dtype) else f"expected a string column, got {dtype}"
@@ -63,6 +64,7 @@ def records_from_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, s
     for batch in batches:
         texts = _values(batch, top, sub)
         ids = _values(batch, id_top, id_sub) if id_top else None
+        rows = batch.to_pylist() if keep_fields else None
         for i, text in enumerate(texts):
             row += 1
             if bad_type or text is None or len(text) > max_record_bytes:
@@ -70,11 +72,11 @@ def records_from_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, s
                                       f"text longer than the limit of {max_record_bytes} characters")
                 yield Rejected(source, row, reason, field=text_field, raw=excerpt(str(text)))
             elif ids is None:
-                yield Record(f"{base}:{row}", text, source, row)
+                yield Record(f"{base}:{row}", text, source, row, fields=rows[i] if rows else None)
             elif ids[i] is None:
                 yield Rejected(source, row, "missing id (null)", field=id_field, raw=excerpt(text))
             else:
-                yield Record(str(ids[i]), text, source, row)
+                yield Record(str(ids[i]), text, source, row, fields=rows[i] if rows else None)
 
 
 def hash_files(paths: Iterable[str]) -> tuple[int, str]:
@@ -89,8 +91,8 @@ def hash_files(paths: Iterable[str]) -> tuple[int, str]:
 
 
 def read_parquet(path: str, *, text_field: str = "text", id_field: str | None = None,
-                 max_record_bytes: int = 10_000_000) -> Iterator[Record | Rejected]:
-    """Records from a Parquet file, reading only the needed columns batch by batch."""
+                 max_record_bytes: int = 10_000_000, keep_fields: bool = False) -> Iterator[Record | Rejected]:
+    """Records from a Parquet file, reading only the needed columns (all with ``keep_fields``) batch by batch."""
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as err:
@@ -100,10 +102,11 @@ def read_parquet(path: str, *, text_field: str = "text", id_field: str | None = 
     cols = [resolve_column(schema, text_field, path, "--text-field")[0]]
     if id_field:
         cols.append(resolve_column(schema, id_field, path, "--id-field")[0])
-    batches = pf.iter_batches(batch_size=BATCH_ROWS, columns=list(dict.fromkeys(cols)))
+    columns = None if keep_fields else list(dict.fromkeys(cols))
+    batches = pf.iter_batches(batch_size=BATCH_ROWS, columns=columns)
     try:
         yield from records_from_batches(batches, schema, path, text_field=text_field, id_field=id_field,
-                                        max_record_bytes=max_record_bytes)
+                                        max_record_bytes=max_record_bytes, keep_fields=keep_fields)
     except (pa.ArrowException, OSError) as err:
         raise InputError(f"Parquet data cannot be read ({err}); expected an intact Parquet file",
                          file=path) from None

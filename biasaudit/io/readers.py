@@ -39,14 +39,15 @@ _LINE_FORMATS = ("jsonl", "dialogue", "convokit", "txt")
 
 def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str = "text",
                  id_field: str | None = None, dialogue: bool = False, max_record_bytes: int = 10_000_000,
-                 stats: ReadStats | None = None) -> Iterator[Record | Rejected]:
+                 stats: ReadStats | None = None, keep_fields: bool = False) -> Iterator[Record | Rejected]:
     """Every record (or rejection) of every input, files in the given order, records in file order.
 
     ``format="auto"`` picks by extension under .gz/.bz2/.zst (stdin: JSON lines if it starts with ``{``);
     ``dialogue=True`` reads JSONL as conversations (ConvoKit ``utterances.jsonl`` is recognised by its name,
     or with ``dialogue`` by its fields); ``dialogue`` only changes JSONL inputs, others stay flat records
     (so ``--example`` can join a CSV). All paths are checked before the first record, so a typo in the
-    last path fails fast. ``stats`` is filled while reading.
+    last path fails fast. ``stats`` is filled while reading. ``keep_fields`` puts each record's own object
+    (JSON object, CSV/Parquet row, dialogue turn) in ``Record.fields``; plain text and ConvoKit have none.
     """
     if isinstance(paths, str):
         paths = [paths]
@@ -63,7 +64,7 @@ def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str 
     for path, kind in plan:
         src = SourceStats(path=STDIN_SOURCE if path == STDIN else path, format=kind)
         stats.sources.append(src)
-        for item in _read(path, kind, src, text_field, id_field, max_record_bytes):
+        for item in _read(path, kind, src, text_field, id_field, max_record_bytes, keep_fields):
             if item.__class__ is Record:
                 src.records += 1
             else:
@@ -101,10 +102,11 @@ def _plan(path: str, format: str, dialogue: bool) -> tuple[str, str]:
 
 
 def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str | None,
-          max_bytes: int) -> Iterator[Record | Rejected]:
+          max_bytes: int, keep_fields: bool = False) -> Iterator[Record | Rejected]:
+    keep = {"keep_fields": True} if keep_fields else {}
     if kind in ("parquet", "hf"):
         reader = read_parquet if kind == "parquet" else read_hf
-        yield from reader(path, text_field=text_field, id_field=id_field, max_record_bytes=max_bytes)
+        yield from reader(path, text_field=text_field, id_field=id_field, max_record_bytes=max_bytes, **keep)
         src.bytes_read, src.sha256 = hash_files(data_files(path) if kind == "hf" else [path])
         return
     source = src.path
@@ -117,7 +119,7 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
             if kind in ("csv", "tsv"):
                 yield from read_delimited(opened.stream, source, delimiter="," if kind == "csv" else "\t",
                                           text_field=text_field, id_field=id_field,
-                                          max_record_bytes=max_bytes, counter=src)
+                                          max_record_bytes=max_bytes, counter=src, **keep)
             else:
                 lines = iter_lines(opened.stream, source, max_bytes, src)
                 if kind == "dialogue?":
@@ -126,8 +128,10 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
                 reader = {"jsonl": read_jsonl, "dialogue": read_dialogue, "convokit": read_convokit}.get(kind)
                 if reader is None:
                     yield from read_text(lines, source)
-                else:
+                elif kind == "convokit":
                     yield from reader(lines, source, text_field=text_field, id_field=id_field)
+                else:
+                    yield from reader(lines, source, text_field=text_field, id_field=id_field, **keep)
             finish(opened)
         except DECOMPRESSION_ERRORS as err:
             what = (f"{opened.compression} data is truncated or corrupt ({err}); expected a complete "

@@ -16,6 +16,8 @@ class Record:
     ``line`` is the 1-based line (JSONL/TXT) or row (CSV/Parquet/HF, header excluded) of the record in
     ``source``, so any message about it can point there. Dialogue fields are None outside dialogue input;
     ``n_turns`` is the length of the record's conversation (for first/middle/last turn breakdowns).
+    ``fields`` is the input's own object (JSON object, CSV row, Parquet row, dialogue turn), filled only when a
+    reader is asked to keep it (``keep_fields``), for transforms that write records back with all their fields.
     """
 
     id: str
@@ -27,6 +29,7 @@ class Record:
     n_turns: int | None = None
     speaker: str | None = None
     role: str | None = None
+    fields: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

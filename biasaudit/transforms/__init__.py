@@ -1,0 +1,1 @@
+"""Transforms: change a corpus rather than score it (counterfactual augmentation, debiasing)."""
