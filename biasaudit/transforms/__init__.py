@@ -1,0 +1,4 @@
+"""Transforms: change data or vectors to reduce bias (they sit beside the analyzers, which only measure).
+
+Each module is imported on its own (e.g. ``biasaudit.transforms.hard_debias``); nothing is imported here.
+"""
