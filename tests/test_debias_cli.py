@@ -162,3 +162,15 @@ def test_bad_inputs_exit_2_with_one_line(w2v_bin, tmp_path, capsys):
     assert main([*base, "--embeddings", str(w2v_bin), "--definitional", str(few)]) == 2
     assert "at least 2 are needed" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_inlp_that_removes_every_dimension_says_so(w2v_bin, tmp_path):
+    out = tmp_path / "all.bin"
+    args = ["debias", "--embeddings", str(w2v_bin), "--method", "inlp", "--out", str(out), "--quiet",
+            "--per-class", "300", "--neutral-threshold", "0.1", "--iterations", "16", "--weat-test", "weat7"]
+    assert main(args) == 0
+    report = json.loads((tmp_path / "all.report.json").read_text())
+    assert report["inlp"]["rank_removed"] == 40
+    assert not _gensim(out, binary=True).vectors.any()  # exactly zero, not rounding noise
+    assert "zero" in report["weat"][0]["after"]["refused"] and report["direction"]["cosine_after_before"] is None
+    assert "More than half of the dimensions are gone" in (tmp_path / "all.report.md").read_text()

@@ -83,15 +83,20 @@ def measure(before: WordMatrix, after: WordMatrix, settings: DebiasSettings, lis
     except InputError as err:
         out["direction"] = {"not_computed": err.reason}
     else:
-        g_after = gender_direction(after, lists.definitional, n_components=settings.n_components)
         g = g_before.direction
+        try:  # none after, e.g. when INLP removed every dimension
+            g_after = gender_direction(after, lists.definitional, n_components=settings.n_components)
+        except InputError:
+            g_after = None
         out["direction"] = {
             "pairs_used": [list(p) for p in g_before.pairs_used],
             "pairs_missing": [list(p) for p in g_before.pairs_missing],
             "oriented_towards": [p[0] for p in g_before.pairs_used],
-            "explained_variance_ratio": {"before": list(g_before.explained_variance_ratio),
-                                         "after": list(g_after.explained_variance_ratio)},
-            "cosine_after_before": float(abs(g_after.direction @ g))}
+            "explained_variance_ratio": {
+                "before": list(g_before.explained_variance_ratio),
+                "after": [0.0] * len(g_before.explained_variance_ratio) if g_after is None
+                else list(g_after.explained_variance_ratio)},
+            "cosine_after_before": None if g_after is None else float(abs(g_after.direction @ g))}
         neutral = neutral_words(lists.professions, before, lists.gender_specific)
         out["direct_bias"] = {"c": settings.direct_bias_c, "words": len(neutral["words"]),
                               "left_out_gender_specific": neutral["gender_specific"],

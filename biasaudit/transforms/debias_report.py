@@ -66,6 +66,8 @@ def debias_markdown(report: dict, png_name: str | None) -> str:
         lines += [f"{src['duplicate_words_dropped']:,} repeated words of the input were dropped (first kept).", ""]
     lines += ["## Before and after", "", "| measure | before | after |", "|---|---|---|"]
     lines += [f"| {m} | {b} | {a} |" for m, b, a in summary_rows(report)]
+    lines += [""] + [f"- {t['test']} refused {side}: {t[side]['refused']}" for t in report.get("weat", [])
+                     for side in ("before", "after") if "refused" in t[side]]
     lines += ["", ("DirectBias and projections use the gender direction found before debiasing. A low DirectBias "
               "does not mean gender is gone: it stays recoverable from neighbours (Gonen & Goldberg 2019); "
               "WEAT rows show what remains."), ""]
@@ -99,7 +101,10 @@ def _method_lines(report: dict) -> list[str]:
              f"{t['pair'][0]} - {t['pair'][1]}, neutral |cos| < {t['neutral_threshold']}); split "
              f"{i['split']['train']:,} train / {i['split']['dev']:,} dev / {i['split']['test']:,} test."),
              (f"- {len(i['iterations'])} iterations of a linear {i['classifier']} classifier; "
-             f"{i['rank_removed']} dimensions removed. Output vectors are P x (not re-normalised)."), "",
+             f"{i['rank_removed']} of {report['output']['dim']} dimensions removed. Output vectors are P x "
+             "(not re-normalised)."
+             + (" **More than half of the dimensions are gone: consider fewer --iterations.**"
+                if 2 * i["rank_removed"] > report["output"]["dim"] else "")), "",
              "| iteration | dev accuracy | dimensions removed | converged |", "|---|---|---|---|"]
     lines += [f"| {it['iteration']} | {it['dev_accuracy']:.3f} | {it['rank_removed']} | "
               f"{'yes' if it['converged'] else 'no'} |" for it in i["iterations"]]
@@ -115,7 +120,7 @@ def _direction_lines(report: dict) -> list[str]:
              (f"First principal component of the {len(d['pairs_used'])} definitional pairs found "
              f"(missing: {', '.join('/'.join(p) for p in d['pairs_missing']) or 'none'}), oriented towards "
              f"{', '.join(d['oriented_towards'][:3])}, ...; |cos| between the directions before and after: "
-             f"{d['cosine_after_before']:.3f}."), "",
+             f"{_num(d['cosine_after_before'])}."), "",
              "| component | variance ratio before | after |", "|---|---|---|"]
     lines += [f"| PC{k + 1} | {b:.3f} | {a:.3f} |" for k, (b, a) in enumerate(zip(evr["before"], evr["after"]))]
     return lines + [""]

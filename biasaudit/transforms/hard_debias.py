@@ -24,7 +24,7 @@ from biasaudit.errors import InputError
 from biasaudit.transforms.word_matrix import WordMatrix
 
 Pair = tuple[str, str]
-_CHUNK = 65_536
+_CHUNK = 8192  # rows per float64 block: 20 MB at d=300
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ def gender_direction(matrix: WordMatrix, pairs: Sequence[Pair], *, n_components:
     b, _ = _unit(matrix.rows([p[1] for p in used]))
     centre = (a + b) / 2
     rows = np.stack([a - centre, b - centre], axis=1).reshape(-1, a.shape[1])  # a1, b1, a2, b2, ... as theirs
+    if not np.any(rows):
+        raise InputError("the two words of every definitional pair have the same direction: there is no gender "
+                         "direction to find", field="definitional pairs")
     pca = PCA(n_components=min(n_components, rows.shape[0], rows.shape[1])).fit(rows)
     direction = pca.components_[0] / np.linalg.norm(pca.components_[0])
     if float(((a - b) @ direction).mean()) < 0:

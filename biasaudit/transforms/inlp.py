@@ -22,7 +22,7 @@ from biasaudit.transforms.word_matrix import WordMatrix
 
 CLASSIFIERS = ("svm", "logistic")
 _PUNCT = set(string.punctuation)
-_CHUNK = 65_536
+_CHUNK = 8192  # rows per float64 block: 20 MB at d=300
 
 
 def make_classifier(name: str, seed: int):
@@ -38,20 +38,27 @@ def make_classifier(name: str, seed: int):
     raise UsageError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIERS)}")
 
 
+def _orthonormal_split(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal bases of the column space of ``m`` and of its orthogonal complement (SVD, numerical rank)."""
+    u, s, _ = np.linalg.svd(m, full_matrices=True)
+    tol = max(m.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
+    rank = int(np.count_nonzero(s > tol))
+    return u[:, :rank], u[:, rank:]
+
+
 def rowspace_projection(w: np.ndarray) -> np.ndarray:
     """Orthogonal projection onto the row space of ``w`` (zero matrix for an all-zero ``w``)."""
-    w = np.atleast_2d(np.asarray(w, dtype=np.float64))
-    u, s, _ = np.linalg.svd(w.T, full_matrices=False)
-    tol = max(w.shape) * np.finfo(np.float64).eps * (s[0] if s.size else 0.0)
-    basis = u[:, s > tol]
+    basis, _ = _orthonormal_split(np.atleast_2d(np.asarray(w, dtype=np.float64)).T)
     return basis @ basis.T
 
 
 def nullspace_intersection(rowspace_projections: Sequence[np.ndarray], dim: int) -> np.ndarray:
-    """Projection onto the intersection of the nullspaces: I - P_R(sum of the row-space projections)."""
+    """Projection onto the intersection of the nullspaces, I - P_R(sum of the row-space projections) (Ben-Israel;
+    the authors' formula), built from a basis of that intersection so that it is exactly zero when nothing is left."""
     if not rowspace_projections:
         return np.eye(dim)
-    return np.eye(dim) - rowspace_projection(np.sum(rowspace_projections, axis=0))
+    _, null = _orthonormal_split(np.sum(rowspace_projections, axis=0))
+    return null @ null.T
 
 
 class INLP:
@@ -133,9 +140,11 @@ def gender_training_words(matrix: WordMatrix, *, pair: tuple[str, str] = ("he", 
     pool = [i for i, w in enumerate(matrix.words) if plain_token(w)][:max_vocab]
     direction = matrix.lookup(pair[0]).astype(np.float64) - matrix.lookup(pair[1])
     direction /= np.linalg.norm(direction)
-    vecs = matrix.vectors[pool].astype(np.float64)
-    norms = np.linalg.norm(vecs, axis=1)
-    cos = np.divide(vecs @ direction, norms, out=np.zeros(len(pool)), where=norms > 0)
+    cos = np.zeros(len(pool))
+    for start in range(0, len(pool), _CHUNK):
+        vecs = matrix.vectors[pool[start:start + _CHUNK]].astype(np.float64)
+        norms = np.linalg.norm(vecs, axis=1)
+        np.divide(vecs @ direction, norms, out=cos[start:start + _CHUNK], where=norms > 0)
     n = min(n_per_class, len(pool) // 3)
     if n < 2:
         raise InputError(f"only {len(pool)} plain words in the vectors: too few to train INLP", field="inlp")
