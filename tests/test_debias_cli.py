@@ -151,6 +151,10 @@ def test_bad_inputs_exit_2_with_one_line(w2v_bin, tmp_path, capsys):
     truncated.write_bytes(w2v_bin.read_bytes()[:5000])
     assert main([*base, "--embeddings", str(truncated)]) == 2
     assert "file ends" in capsys.readouterr().err
+    not_gzip = tmp_path / "v.bin.gz"
+    not_gzip.write_bytes(b"plain bytes")
+    assert main([*base, "--embeddings", str(not_gzip)]) == 2
+    assert "cannot read the vectors" in capsys.readouterr().err
     bad_list = tmp_path / "pairs.txt"
     bad_list.write_text("she he\nlonely\n", encoding="utf-8")
     assert main([*base, "--embeddings", str(w2v_bin), "--definitional", str(bad_list)]) == 2

@@ -149,7 +149,10 @@ def debias_file(embeddings: str | Path, out: str | Path, settings: DebiasSetting
     out = Path(out)
     if not out.parent.is_dir():
         raise InputError("the output folder does not exist", file=str(out.parent))
-    emb = load_vectors(embeddings, format=format)
+    try:
+        emb = load_vectors(embeddings, format=format)
+    except OSError as err:  # unreadable file (permissions, a folder that is not spaCy's, a bad gzip stream)
+        raise InputError(f"cannot read the vectors: {err.strerror or err}", file=str(embeddings)) from None
     fmt = out_format or emb.format
     if fmt not in WRITABLE_FORMATS:
         raise UsageError(f"{emb.format} vectors cannot be written back in their own format; choose --out-format "
@@ -160,7 +163,10 @@ def debias_file(embeddings: str | Path, out: str | Path, settings: DebiasSetting
     before = WordMatrix.from_embeddings(emb)
     del emb  # the matrix holds the vectors now
     after, details = debias_matrix(before, settings, lists, progress=progress)
-    write_vectors(out, after.words, after.vectors, format=fmt)
+    try:
+        write_vectors(out, after.words, after.vectors, format=fmt)
+    except OSError as err:
+        raise InputError(f"cannot write the vectors: {err.strerror or err}", file=str(out)) from None
     measured = measure(before, after, settings, lists)
     return {
         "format": REPORT_FORMAT,
