@@ -12,7 +12,8 @@ from importlib import import_module
 from biasaudit.errors import BiasauditError, InputError
 
 #: Subcommand modules under biasaudit.cli; each defines ``add_parser(subparsers)`` that sets ``func``.
-COMMANDS: tuple[str, ...] = ("scan", "analyzers", "train", "seat", "weat", "augment", "counterfactual", "card")
+COMMANDS: tuple[str, ...] = ("scan", "analyzers", "train", "seat", "weat", "debias", "augment", "counterfactual",
+                             "card")
 
 
 def build_parser() -> argparse.ArgumentParser:
