@@ -62,7 +62,7 @@ def test_augment_keeps_originals_and_adds_one_copy_per_gendered_record(corpus, t
 
 def test_metadata_records_settings_lexicon_and_inputs(corpus, tmp_path):
     out = tmp_path / "aug.jsonl"
-    augment(corpus, out, seed=5, mode="replace", attributes=["gender", "religion"])
+    augment(corpus, out, seed=5, mode="replace", attributes=["gender", "religion"], pos="rules")
     meta_path, rejected_path = sidecar_paths(out)
     assert meta_path.name == "aug.meta.json" and not rejected_path.exists()
     meta = json.loads(meta_path.read_text())
@@ -70,6 +70,20 @@ def test_metadata_records_settings_lexicon_and_inputs(corpus, tmp_path):
     assert meta["settings"]["attributes"] == ["gender", "religion"] and meta["settings"]["pos"] == "rules"
     assert meta["lexicon"]["sha256"] == sha256_tree(lexicon_path("cda"))
     assert set(meta["lexicon"]["attributes"]) == {"gender", "religion"}
+
+
+def test_default_pos_backend_is_spacy_when_installed_and_recorded(corpus, tmp_path):
+    """Default ``auto``: the installed English pipeline decides her/his, else the rules; the meta says which."""
+    from biasaudit.text.spacy_pos import spacy_tagger
+
+    try:
+        spacy_tagger()
+        expected = "spacy"
+    except (ImportError, OSError):
+        expected = "rules"
+    augment(corpus, tmp_path / "aug.jsonl", seed=5)
+    meta = json.loads(sidecar_paths(tmp_path / "aug.jsonl")[0].read_text())
+    assert meta["settings"]["pos"] == expected
     import hashlib
 
     assert meta["inputs"][0]["sha256"] == hashlib.sha256(corpus.read_bytes()).hexdigest()

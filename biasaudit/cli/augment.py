@@ -18,9 +18,9 @@ def add_input_options(p) -> None:
                         "religion, race_ethnicity, age, nationality)")
     p.add_argument("--lexicon", default=None, metavar="PATH",
                    help="your own CDA lexicon folder or file (format: lexicons/cda/README.md)")
-    p.add_argument("--pos", default="rules", choices=("rules", "spacy", "auto"),
-                   help="how her/his are disambiguated: rules (Pattern tagger, fast, default), spacy (an "
-                        "installed English spaCy pipeline), auto (spaCy when installed)")
+    p.add_argument("--pos", default="auto", choices=("rules", "spacy", "auto"),
+                   help="how her/his are disambiguated: auto (default: spaCy when an English pipeline is installed, "
+                        "else rules), rules (Pattern tagger + word lists, faster), spacy (require the pipeline)")
     p.add_argument("--format", default="auto", choices=FORMATS)
     p.add_argument("--text-field", default="text", help="field holding the text; dotted paths allowed")
     p.add_argument("--id-field", default=None, help="field holding the record id (default: file:line)")

@@ -26,7 +26,7 @@ class SwapReadSettings:
     """What a command that reads a corpus and swaps attribute words needs (augment, counterfactual)."""
 
     attributes: tuple[str, ...] = ("gender",)
-    pos: str = "rules"
+    pos: str = "auto"
     format: str = "auto"
     text_field: str = "text"
     id_field: str | None = None

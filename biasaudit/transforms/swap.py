@@ -79,11 +79,11 @@ def at_sentence_start(text: str, start: int) -> bool:
 class Swapper:
     """Counterfactual substitution for some attributes of a CDA lexicon.
 
-    ``pos``: how "her"/"his" are disambiguated: ``rules`` (Pattern tagger + word lists, fast, the default),
-    ``spacy`` (an installed English spaCy pipeline; UsageError if none), ``auto`` (spaCy when installed).
+    ``pos``: how "her"/"his" are disambiguated: ``auto`` (the default: an installed English spaCy pipeline, else
+    the rules), ``rules`` (Pattern tagger + word lists, faster), ``spacy`` (the pipeline; UsageError if none).
     """
 
-    def __init__(self, attributes: Sequence[Attribute], *, pos: str = "rules") -> None:
+    def __init__(self, attributes: Sequence[Attribute], *, pos: str = "auto") -> None:
         if pos not in POS_BACKENDS:
             raise UsageError(f"unknown pos backend {pos!r}; expected one of {', '.join(POS_BACKENDS)}")
         self.attributes = {a.name: a for a in attributes}
