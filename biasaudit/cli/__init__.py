@@ -12,7 +12,7 @@ from importlib import import_module
 from biasaudit.errors import BiasauditError, InputError
 
 #: Subcommand modules under biasaudit.cli; each defines ``add_parser(subparsers)`` that sets ``func``.
-COMMANDS: tuple[str, ...] = ("scan", "analyzers", "train", "seat", "weat")
+COMMANDS: tuple[str, ...] = ("scan", "analyzers", "train", "seat", "weat", "generate", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:
