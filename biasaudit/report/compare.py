@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,7 +207,9 @@ def _test(metric: Metric, ref: np.ndarray, other: np.ndarray) -> dict[str, Any]:
     if metric.kind == "score":
         if ref.size < 2 or other.size < 2:
             return {"test": "Welch t-test", "statistic": None, "df": None, "p": None}
-        res = stats.ttest_ind(other, ref, equal_var=False)
+        with warnings.catch_warnings():  # identical values (zero variance) warn; the result says NaN itself
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = stats.ttest_ind(other, ref, equal_var=False)
         return {"test": "Welch t-test", "statistic": float(res.statistic), "df": float(getattr(res, "df", math.nan)),
                 "p": float(res.pvalue)}
     (k1, n1), (k2, n2) = ref, other
