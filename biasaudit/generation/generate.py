@@ -189,6 +189,7 @@ def generate(model: str | os.PathLike, contexts: str | Sequence[str], out: str |
                            dialogue=dialogue, stats=stats)
     head = list(itertools.islice(records, 1))  # the reader checks every path first: fail before loading a model
     generator = LocalGenerator(model, gen_settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
     items = iter_contexts(itertools.chain(head, records), gen_settings.context_turns)
     decoding = gen_settings.decoding_record()
     counts = {"contexts": 0, "rejected": 0}
