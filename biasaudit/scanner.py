@@ -30,6 +30,8 @@ from biasaudit.analyzers.registry import build_many
 from biasaudit.core import DEFAULT_BATCH_SIZE, column_frame, run_batch
 from biasaudit.errors import InputError, UsageError
 from biasaudit.io.records import RECORD_COLUMNS, Record, Rejected
+from biasaudit.io.units import UNITS, dialogue_units, lowercased
+from biasaudit.presets import get_preset, preset_options
 from biasaudit.report.aggregate import Aggregator, finish_scores
 from biasaudit.report.build import build_report, json_ready
 from biasaudit.report.collectors import build_collector
@@ -59,10 +61,15 @@ class ScanSettings:
     associations: bool = False  # also learn word vectors from the corpus and run WEAT on them (a collector)
     show_offensive: bool = False  # views (report.md/.html) mask listed slurs and profanities unless True
     fail_on: list[str] = field(default_factory=list)
+    preset: str | None = None  # a named study (biasaudit.presets): analyzers, options, unit, lowercase, section
+    unit: str | None = None  # "utterance" (one record per turn) or "dialogue" (turns joined); None: the preset's
+    lowercase: bool | None = None  # lower-case every text before scoring (ASCII, as Henderson et al.'s readers)
 
     def validate(self) -> None:
         if self.on_error not in ("skip", "fail"):
             raise UsageError(f"on_error must be 'skip' or 'fail', got {self.on_error!r}")
+        if self.unit is not None and self.unit not in UNITS:
+            raise UsageError(f"unit must be one of {', '.join(UNITS)}, got {self.unit!r}")
         for name in ("batch_size", "workers", "max_record_bytes"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -224,7 +231,10 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
 
     Options are the fields of ``ScanSettings`` (``format``, ``text_field``, ``id_field``, ``dialogue``,
     ``limit``, ``sample``, ``seed``, ``batch_size``, ``workers``, ``on_error``, ``max_record_bytes``,
-    ``fail_on``). With ``out`` the directory receives records.parquet, report.json/.md/.html and, when any
+    ``fail_on``, ``preset``, ``unit``, ``lowercase``). ``preset`` (e.g. ``henderson2018``) chooses the
+    analyzers (so ``analyzers`` must be None), adds its options under the caller's, sets the unit and
+    lower-casing unless given, and adds its report section. With ``unit="dialogue"`` each conversation is one
+    record (``limit``/``sample`` then count dialogues). With ``out`` the directory receives records.parquet, report.json/.md/.html and, when any
     record was bad, rejected.jsonl; without it they go to a temporary directory owned by the result.
     While running, ``out/.partial/`` holds the batches done so far; ``resume=True`` continues an interrupted
     scan from there (same settings and unchanged inputs, else UsageError) with the same final outputs.
@@ -238,6 +248,16 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     if isinstance(settings.fail_on, str):
         settings.fail_on = [settings.fail_on]
     settings.validate()
+    preset = get_preset(settings.preset) if settings.preset else None
+    if preset is not None:
+        if analyzers is not None:
+            raise UsageError(f"preset {preset.name} chooses the analyzers ({', '.join(preset.analyzers)}); "
+                             "drop --analyzers or drop the preset")
+        analyzers, analyzer_options = list(preset.analyzers), preset_options(preset, analyzer_options)
+    if settings.unit is None:
+        settings.unit = preset.unit if preset else "utterance"
+    if settings.lowercase is None:
+        settings.lowercase = preset.lowercase if preset else False
     gates = parse_gates(settings.fail_on)
     paths = [str(source)] if isinstance(source, (str, os.PathLike)) else [str(s) for s in source]
     if not paths:
@@ -248,6 +268,10 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
                          max_record_bytes=settings.max_record_bytes, stats=stats)
     # the reader checks every path before its first record: a typo fails before any model loads
     items = itertools.chain(list(itertools.islice(items, 1)), items)
+    if settings.unit == "dialogue":
+        items = dialogue_units(items, settings.max_record_bytes)
+    if settings.lowercase:
+        items = lowercased(items)
     built = build_many(analyzers, analyzer_options)
     columns = [c for a in built for c in a.columns]
     validate_gates(gates, columns)
@@ -276,6 +300,9 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     collectors = [build_collector("associations", seed=settings.seed,
                                   options=(analyzer_options or {}).get("associations"))] \
         if settings.associations else []
+    collectors += [build_collector(name, seed=settings.seed,
+                                   options={"unit": settings.unit, "lowercase": settings.lowercase})
+                   for name in (preset.collectors if preset else ())]
     collectors += [c for a in built for c in a.collectors()]  # e.g. the hate classifier's self-audit
     for table in partial.tables():  # a resumed scan: fold the saved batches first, one at a time
         _fold(table.to_pandas(), aggregator, collectors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -149,7 +150,9 @@ class LinguisticBiasAnalyzer(Analyzer):
     ``liwc`` names a folder of ``liwc_<category>.txt`` files or a licensed LIWC ``.dic`` to use instead of the
     shipped lists; ``liwc_wildcards`` is ``"reference"`` (prefix entries never match, as the coefficients were
     fitted) or ``"prefix"`` (correct LIWC matching, a different instrument); ``modality=False`` skips the
-    Pattern modality (then ``bias_modality`` and ``bias_score`` are NaN).
+    Pattern modality (then ``bias_modality`` and ``bias_score`` are NaN); ``suffix`` appends ``_<suffix>`` to
+    every column name, so that both variants can run in one scan (the henderson2018 preset names the compat
+    variant's columns ``bias_score_henderson2018`` etc.).
     """
 
     name = "linguistic_bias"
@@ -158,10 +161,13 @@ class LinguisticBiasAnalyzer(Analyzer):
 
     def __init__(self, variant: str | None = None, *, extras: bool = False, liwc: str | Path | None = None,
                  liwc_wildcards: Literal["reference", "prefix"] = "reference", modality: bool = True,
-                 **options: Any) -> None:
+                 suffix: str = "", **options: Any) -> None:
         super().__init__(variant, **options)
         if liwc_wildcards not in ("reference", "prefix"):
             raise UsageError(f"liwc_wildcards must be 'reference' or 'prefix', not {liwc_wildcards!r}")
+        if not isinstance(suffix, str) or (suffix and not re.fullmatch(r"[A-Za-z0-9_]+", suffix)):
+            raise UsageError(f"suffix must be letters, digits and underscores, not {suffix!r}")
+        self.suffix = f"_{suffix}" if suffix else ""
         self.extras, self.liwc_source, self.liwc_wildcards = bool(extras), liwc, liwc_wildcards
         self.use_modality = bool(modality)
         ref_names = {**REF_LISTS, **(EXTRA_REF_LISTS if extras else {})}
@@ -188,6 +194,9 @@ class LinguisticBiasAnalyzer(Analyzer):
                                headline=False))
             cols.append(Column("bias_mood", "label", "Pattern 2.6 mood (unused by the model)", MOODS,
                                headline=False))
+        if self.suffix:
+            cols = [replace(c, name=c.name + self.suffix,
+                            description=f"{c.description} [linguistic_bias:{self.variant}]") for c in cols]
         return tuple(cols)
 
     @property
@@ -223,7 +232,7 @@ class LinguisticBiasAnalyzer(Analyzer):
                 out[f"bias_{k}_rto"] = feats[f"{k}_rto"]
             out["bias_unique_word_count"] = np.array([len(set(d)) for d in docs], float)
             out["bias_mood"] = moods
-        return out
+        return {k + self.suffix: v for k, v in out.items()} if self.suffix else out
 
     def _pattern_features(self, texts: list[str], scored: np.ndarray) -> tuple[np.ndarray, list | None]:
         """Pattern modality (rounded as the reference did) and, with ``extras``, mood: one parse per text."""
@@ -242,7 +251,7 @@ class LinguisticBiasAnalyzer(Analyzer):
         resources = {"lexicons/hutto2015": sha256_tree(lexicon_path("hutto2015"))}
         if self.liwc_source is not None:
             resources["liwc"] = sha256_tree(self.liwc_source)
-        settings = {"extras": self.extras, "liwc": str(self.liwc_source or "shipped (bsd f98aef4 lists)"),
+        settings = {"extras": self.extras, **({"suffix": self.suffix[1:]} if self.suffix else {}), "liwc": str(self.liwc_source or "shipped (bsd f98aef4 lists)"),
                     "liwc_wildcards": self.liwc_wildcards, "vaderSentiment": vader.vader_version(),
                     "modality": "pattern_en port" if self.use_modality else "off",
                     "tokenizer": "biasaudit punkt+treebank (NLTK 3.2.5 rules, hand-written abbreviations)"}

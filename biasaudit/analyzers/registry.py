@@ -88,7 +88,9 @@ def build_many(specs: str | Iterable[str | Analyzer] | None,
                options: dict[str, dict[str, Any]] | None = None) -> list[Analyzer]:
     """Build analyzers from ``"a,b:variant"`` or a list; ``None`` means the installed defaults.
 
-    ``options`` maps an analyzer name to keyword options for its constructor.
+    ``options`` maps an analyzer name to keyword options for its constructor; a key ``name:variant`` adds
+    options for that variant only (so two variants of one analyzer can run side by side, e.g. with different
+    column suffixes).
     """
     options = options or {}
     if specs is None:
@@ -96,7 +98,7 @@ def build_many(specs: str | Iterable[str | Analyzer] | None,
         specs = [s for s in DEFAULT_SPECS if s in names]
     elif isinstance(specs, str):
         specs = [s for s in specs.split(",") if s.strip()]
-    built = [build(s, **options.get(parse_spec(s)[0] if isinstance(s, str) else s.name, {})) for s in specs]
+    built = [build(s, **_options_for(s, options)) for s in specs]
     if not built:
         raise UsageError("no analyzer selected")
     seen: dict[str, str] = {}
@@ -106,3 +108,13 @@ def build_many(specs: str | Iterable[str | Analyzer] | None,
                 raise UsageError(f"analyzers {seen[col.name]!r} and {a.spec!r} both produce column {col.name!r}")
             seen[col.name] = a.spec
     return built
+
+
+def _options_for(spec: str | Analyzer, options: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if not isinstance(spec, str):
+        return {}
+    name, variant = parse_spec(spec)
+    merged = dict(options.get(name, {}))
+    if variant is not None:
+        merged.update(options.get(f"{name}:{variant}", {}))
+    return merged

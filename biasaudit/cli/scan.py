@@ -4,6 +4,7 @@ Parses options, calls ``biasaudit.scan``, prints a short summary; exit 1 when a 
 """
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 import threading
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 
 from biasaudit.report.markdown import fmt, fmt_rate
 
-FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit")
+FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit", "transcript", "ubuntu", "outputs")
 
 
 def add_parser(sub) -> None:
@@ -31,9 +32,19 @@ def add_parser(sub) -> None:
     p.add_argument("--analyzers", default=None,
                    help="comma-separated specs, e.g. 'sentiment,linguistic_bias:henderson2018' "
                         "(default: all installed; see 'biasaudit analyzers')")
+    p.add_argument("--preset", default=None, choices=("henderson2018",),
+                   help="a named study: henderson2018 = Henderson et al. (2018): VADER, the bias score in their "
+                        "compat variant beside the corrected one, hate:davidson2017, lower-cased text, whole "
+                        "dialogues as units, and a Table-1 section")
+    p.add_argument("--unit", default=None, choices=("utterance", "dialogue"),
+                   help="score each turn (utterance) or each conversation as one text (dialogue); default "
+                        "utterance, or the preset's")
+    p.add_argument("--lowercase", default=None, action=argparse.BooleanOptionalAction,
+                   help="lower-case texts before scoring (default off, or the preset's)")
     p.add_argument("--option", action="append", default=[], metavar="ANALYZER.KEY=VALUE",
                    help="an analyzer option, e.g. linguistic_bias.extras=true or hate.model_path=DIR "
-                        "(repeatable; VALUE is read as YAML: true, 3, 0.5, text)")
+                        "(repeatable; VALUE is read as YAML: true, 3, 0.5, text); ANALYZER may name a variant, "
+                        "linguistic_bias:henderson2018.suffix=compat")
     p.add_argument("--out", default=None, help="output directory (default: print the summary only)")
     p.add_argument("--limit", type=int, default=None, help="stop after N input records")
     p.add_argument("--sample", type=int, default=None, help="score a seeded uniform sample of N records")
@@ -80,7 +91,7 @@ def run(args) -> int:
                           seed=args.seed, batch_size=args.batch_size, workers=args.workers,
                           on_error=args.on_error, max_record_bytes=args.max_record_bytes,
                           show_offensive=args.show_offensive, associations=args.associations,
-                          fail_on=args.fail_on)
+                          fail_on=args.fail_on, preset=args.preset, unit=args.unit, lowercase=args.lowercase)
     except KeyboardInterrupt:
         where = f"; the batches done are kept in {args.out}/.partial, continue with --resume" if args.out else ""
         print(f"biasaudit: interrupted{where}", file=sys.stderr)

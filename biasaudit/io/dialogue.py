@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from biasaudit.io.fields import MISSING, as_id, getter, id_problem, json_type, label, text_problem
-from biasaudit.io.jsonl import parse_object
+from biasaudit.io.jsonl import numbered_objects
 from biasaudit.io.lines import excerpt
 from biasaudit.io.records import Record, Rejected
 
@@ -39,15 +39,11 @@ def read_dialogue(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *,
     base = os.path.basename(source)
     get_text = getter(text_field)
     get_id = getter(id_field) if id_field else None
-    for item in lines:
+    for item in numbered_objects(lines, source):
         if item.__class__ is Rejected:
             yield item
             continue
-        lineno, line = item
-        obj = parse_object(lineno, line, source)
-        if obj.__class__ is Rejected:
-            yield obj
-            continue
+        lineno, line, obj = item
         key = next((k for k in TURN_KEYS if k in obj), None)
         turns = obj[key] if key else MISSING
         if not isinstance(turns, list) or not turns:

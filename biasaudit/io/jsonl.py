@@ -34,6 +34,18 @@ def parse_object(lineno: int, line: bytes, source: str) -> dict | Rejected:
     return obj
 
 
+def numbered_objects(lines: Iterable[tuple[int, bytes] | Rejected],
+                     source: str) -> Iterator[tuple[int, bytes, dict] | Rejected]:
+    """(line number, raw line, parsed object) per line, or the Rejected of a line that is not a JSON object."""
+    for item in lines:
+        if item.__class__ is Rejected:
+            yield item
+            continue
+        lineno, line = item
+        obj = parse_object(lineno, line, source)
+        yield obj if obj.__class__ is Rejected else (lineno, line, obj)
+
+
 def read_jsonl(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, text_field: str = "text",
                id_field: str | None = None, keep_fields: bool = False) -> Iterator[Record | Rejected]:
     """Records from numbered lines (see ``lines.iter_lines``); Rejected items pass through in order.

@@ -24,17 +24,25 @@ from biasaudit.io.dialogue import read_dialogue
 from biasaudit.io.hf import data_files, is_saved_dataset, read_hf
 from biasaudit.io.jsonl import read_jsonl
 from biasaudit.io.lines import iter_lines
+from biasaudit.io.outputs import looks_like_outputs, read_outputs
 from biasaudit.io.parquet import hash_files, read_parquet
 from biasaudit.io.records import Record, Rejected
 from biasaudit.io.stats import ReadStats, SourceStats
 from biasaudit.io.text import read_text
+from biasaudit.io.transcript import read_transcript
+from biasaudit.io.ubuntu import read_ubuntu
 
-FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit")
+FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit", "transcript", "ubuntu", "outputs")
+#: Formats whose records are turns of conversations (they carry conversation id, turn and n_turns).
+DIALOGUE_FORMATS = ("dialogue", "convokit", "transcript", "ubuntu")
+_LINE_READERS = {"jsonl": read_jsonl, "dialogue": read_dialogue, "convokit": read_convokit,
+                 "transcript": read_transcript, "ubuntu": read_ubuntu, "outputs": read_outputs}
+#: Line formats whose records carry their own object (``keep_fields``); the others have none to keep.
+_KEEP_FIELDS = ("jsonl", "dialogue")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".csv": "csv", ".tsv": "tsv",
               ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt", ".text": "txt"}
 CONVOKIT_NAME = "utterances.jsonl"
 STDIN_SOURCE = "<stdin>"
-_LINE_FORMATS = ("jsonl", "dialogue", "convokit", "txt")
 
 
 def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str = "text",
@@ -45,9 +53,12 @@ def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str 
     ``format="auto"`` picks by extension under .gz/.bz2/.zst (stdin: JSON lines if it starts with ``{``);
     ``dialogue=True`` reads JSONL as conversations (ConvoKit ``utterances.jsonl`` is recognised by its name,
     or with ``dialogue`` by its fields); ``dialogue`` only changes JSONL inputs, others stay flat records
-    (so ``--example`` can join a CSV). All paths are checked before the first record, so a typo in the
-    last path fails fast. ``stats`` is filled while reading. ``keep_fields`` puts each record's own object
-    (JSON object, CSV/Parquet row, dialogue turn) in ``Record.fields``; plain text and ConvoKit have none.
+    (so ``--example`` can join a CSV). JSONL whose first line has a ``response`` and no ``text`` is read as
+    model outputs (``format="outputs"``) when the text field is the default. Transcripts and Ubuntu markup
+    are never guessed (both are plain text): name them with ``format``. All paths are checked before the first
+    record, so a typo in the last path fails fast. ``stats`` is filled while reading. ``keep_fields`` puts each
+    record's own object (JSON object, CSV/Parquet row, dialogue turn) in ``Record.fields``; plain text,
+    ConvoKit, transcripts, Ubuntu markup and model outputs have none.
     """
     if isinstance(paths, str):
         paths = [paths]
@@ -55,11 +66,11 @@ def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str 
         raise UsageError("no input given; expected at least one path (or - for stdin)")
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    if dialogue and format not in ("auto", "jsonl", "convokit"):
+    if dialogue and format not in ("auto", "jsonl", "convokit", "transcript", "ubuntu"):
         raise UsageError(f"dialogue input is JSON lines; --format {format} cannot be read as dialogues")
     if max_record_bytes < 1:
         raise UsageError("max_record_bytes must be positive")
-    plan = [_plan(path, format, dialogue) for path in paths]
+    plan = [_plan(path, format, dialogue, text_field) for path in paths]
     stats = stats if stats is not None else ReadStats()
     for path, kind in plan:
         src = SourceStats(path=STDIN_SOURCE if path == STDIN else path, format=kind)
@@ -72,7 +83,7 @@ def iter_records(paths: Sequence[str], *, format: str = "auto", text_field: str 
             yield item
 
 
-def _plan(path: str, format: str, dialogue: bool) -> tuple[str, str]:
+def _plan(path: str, format: str, dialogue: bool, text_field: str = "text") -> tuple[str, str]:
     """(path to open, reader kind), raising InputError for a path that cannot be read as asked."""
     if path != STDIN and os.path.isdir(path):
         if format in ("auto", "hf") and is_saved_dataset(path):
@@ -98,6 +109,8 @@ def _plan(path: str, format: str, dialogue: bool) -> tuple[str, str]:
                          ".parquet file", file=path)
     if dialogue and kind == "jsonl":
         kind = "dialogue?"  # conversations, unless the first line is a ConvoKit utterance
+    elif kind == "jsonl" and format == "auto" and text_field == "text":
+        kind = "jsonl?"  # records, unless the first line is a model output (response, no text)
     return path, kind
 
 
@@ -114,7 +127,7 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
         try:
             _refuse_utf16(opened.stream, source)
             if kind.startswith("sniff"):
-                kind = "dialogue?" if _sniff_stdin(opened.stream) and kind == "sniff?" else "jsonl"
+                kind = "dialogue?" if _sniff_stdin(opened.stream) and kind == "sniff?" else "jsonl?"
             src.format = kind.rstrip("?")
             if kind in ("csv", "tsv"):
                 yield from read_delimited(opened.stream, source, delimiter="," if kind == "csv" else "\t",
@@ -123,15 +136,18 @@ def _read(path: str, kind: str, src: SourceStats, text_field: str, id_field: str
             else:
                 lines = iter_lines(opened.stream, source, max_bytes, src)
                 if kind == "dialogue?":
-                    lines, kind = _dialogue_kind(lines)
-                    src.format = kind
-                reader = {"jsonl": read_jsonl, "dialogue": read_dialogue, "convokit": read_convokit}.get(kind)
+                    lines, kind = _peek_kind(lines, lambda line: "convokit" if looks_like_convokit(line)
+                                             else "dialogue", "dialogue")
+                elif kind == "jsonl?":
+                    lines, kind = _peek_kind(lines, lambda line: "outputs" if looks_like_outputs(line)
+                                             else "jsonl", "jsonl")
+                src.format = kind
+                reader = _LINE_READERS.get(kind)
                 if reader is None:
                     yield from read_text(lines, source)
-                elif kind == "convokit":
-                    yield from reader(lines, source, text_field=text_field, id_field=id_field)
                 else:
-                    yield from reader(lines, source, text_field=text_field, id_field=id_field, **keep)
+                    yield from reader(lines, source, text_field=text_field, id_field=id_field,
+                                      **(keep if kind in _KEEP_FIELDS else {}))
             finish(opened)
         except DECOMPRESSION_ERRORS as err:
             what = (f"{opened.compression} data is truncated or corrupt ({err}); expected a complete "
@@ -156,12 +172,11 @@ def _sniff_stdin(stream) -> str:
                      file=STDIN_SOURCE)
 
 
-def _dialogue_kind(lines: Iterator) -> tuple[Iterator, str]:
-    """Peek at the first line: a ConvoKit utterance selects the ConvoKit reader, anything else dialogues."""
+def _peek_kind(lines: Iterator, decide, default: str) -> tuple[Iterator, str]:
+    """The reader kind ``decide`` picks from the first readable line (e.g. ConvoKit utterance vs dialogue)."""
     seen = []
     for item in lines:
         seen.append(item)
         if item.__class__ is tuple:
-            kind = "convokit" if looks_like_convokit(item[1]) else "dialogue"
-            return itertools.chain(seen, lines), kind
-    return iter(seen), "dialogue"
+            return itertools.chain(seen, lines), decide(item[1])
+    return iter(seen), default

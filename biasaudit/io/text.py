@@ -11,6 +11,14 @@ from biasaudit.io.lines import excerpt
 from biasaudit.io.records import Record, Rejected
 
 
+def decode_line(line: bytes, source: str, lineno: int, extra: dict | None = None) -> str | Rejected:
+    """The line as text, or a Rejected naming the first byte that is not UTF-8."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Rejected(source, lineno, f"invalid UTF-8 at byte {err.start}", raw=excerpt(line), extra=extra or {})
+
+
 def read_text(lines: Iterable[tuple[int, bytes] | Rejected], source: str) -> Iterator[Record | Rejected]:
     """Records from numbered lines; a line that is not valid UTF-8 is Rejected. Ids are ``<basename>:<line>``."""
     base = os.path.basename(source)
@@ -19,9 +27,8 @@ def read_text(lines: Iterable[tuple[int, bytes] | Rejected], source: str) -> Ite
             yield item
             continue
         lineno, line = item
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as err:
-            yield Rejected(source, lineno, f"invalid UTF-8 at byte {err.start}", raw=excerpt(line))
+        text = decode_line(line, source, lineno)
+        if text.__class__ is Rejected:
+            yield text
             continue
         yield Record(f"{base}:{lineno}", text, source, lineno)

@@ -13,7 +13,8 @@ import pandas as pd
 from biasaudit.errors import UsageError
 
 #: Collector name -> "module:factory"; the factory is called with the scan's seed and the user's options.
-COLLECTORS: dict[str, str] = {"associations": "biasaudit.associations.corpus:CorpusAssociations"}
+COLLECTORS: dict[str, str] = {"associations": "biasaudit.associations.corpus:CorpusAssociations",
+                               "henderson2018": "biasaudit.report.henderson:HendersonTable"}
 
 
 class Collector(Protocol):
