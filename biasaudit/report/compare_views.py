@@ -165,7 +165,7 @@ def plot_png(result: dict[str, Any]) -> bytes | None:
         ax.tick_params(labelsize=7)
         if p == 0:
             ax.legend(fontsize=7, frameon=False)
-    return base64.b64decode(_png(plt, fig).split(",", 1)[1])
+    return _png(plt, fig)
 
 
 def write_compare_files(result: dict[str, Any], out_dir: str | Path) -> None:
