@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -214,9 +214,28 @@ def _records_frame(records: list[Record]) -> pd.DataFrame:
     return frame
 
 
-def _progress(enabled: bool | None):
+class _CallbackProgress:
+    """Progress reported to a callable (a GUI's progress display) instead of a tqdm bar on stderr."""
+
+    def __init__(self, callback: Callable[[int], None]) -> None:
+        self.callback, self.n = callback, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, k: int) -> None:
+        self.n += k
+        self.callback(self.n)
+
+
+def _progress(enabled: bool | None | Callable[[int], None]):
     from tqdm import tqdm
 
+    if callable(enabled):
+        return _CallbackProgress(enabled)
     if enabled is None:
         enabled = sys.stderr.isatty()
     return tqdm(disable=not enabled, unit=" rec", desc="scanning", file=sys.stderr, smoothing=0.1,
@@ -226,7 +245,8 @@ def _progress(enabled: bool | None):
 # ---------------------------------------------------------------------------------------------------- scan
 def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any = None,
          out: str | os.PathLike | None = None, *, analyzer_options: dict[str, dict] | None = None,
-         progress: bool | None = None, resume: bool = False, **options: Any) -> ScanResult:
+         progress: bool | None | Callable[[int], None] = None, resume: bool = False,
+         **options: Any) -> ScanResult:
     """Score every record of ``source`` (one path, ``-`` for stdin, or a list) and build the report.
 
     Options are the fields of ``ScanSettings`` (``format``, ``text_field``, ``id_field``, ``dialogue``,
@@ -238,6 +258,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     record was bad, rejected.jsonl; without it they go to a temporary directory owned by the result.
     While running, ``out/.partial/`` holds the batches done so far; ``resume=True`` continues an interrupted
     scan from there (same settings and unchanged inputs, else UsageError) with the same final outputs.
+    ``progress``: a tqdm bar on stderr (None: when it is a terminal), or a callable given the records done so far.
     """
     from biasaudit.io.readers import ReadStats, iter_records
 
