@@ -71,7 +71,7 @@ def render() -> None:
     associations = d.checkbox("Associations (WEAT on the corpus)", key="scan_associations")
     limit_n = e.number_input("Stop after N records (0: all)", min_value=0, value=0, step=1000, key="scan_limit")
     if st.button("Run scan", type="primary", disabled=path is None or not analyzers, key="scan_run"):
-        _run(path, name, fmt=fmt, text_field=text_field, analyzers=analyzers, dialogue=dialogue,
+        _run(path, name, format=fmt, text_field=text_field, analyzers=analyzers, dialogue=dialogue,
              associations=associations, limit=int(limit_n) or None)
     _save_section()
 
