@@ -14,7 +14,7 @@ def interval_chart(frame: pd.DataFrame, category: str, value: str, low: str, hig
     if frame.empty:
         return
     fmt = ".1%" if percent else ".3f"
-    enc = {"y": alt.Y(f"{category}:N", sort=None, title=None)}
+    enc = {"y": alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=260))}
     if color:
         enc["color"] = alt.Color(f"{color}:N")
         enc["yOffset"] = alt.YOffset(f"{color}:N")
