@@ -58,10 +58,14 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--component-records", type=int, default=20_000)
     ap.add_argument("--mixes", nargs="+", default=["chat", "doc"], choices=["chat", "doc"])
+    ap.add_argument("--chat-sizes", type=int, nargs="+", help=f"scan sizes for the chat mix ({SIZES['chat']})")
+    ap.add_argument("--doc-sizes", type=int, nargs="+", help=f"scan sizes for the doc mix ({SIZES['doc']})")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--markdown", type=Path, default=HERE.parent / "BENCHMARKS.md")
     args = ap.parse_args()
-    sizes = QUICK_SIZES if args.quick else SIZES
+    sizes = dict(QUICK_SIZES if args.quick else SIZES)
+    sizes["chat"] = tuple(args.chat_sizes or sizes["chat"])
+    sizes["doc"] = tuple(args.doc_sizes or sizes["doc"])
     limit = min(args.component_records, 2_000) if args.quick else args.component_records
     results = {"when": time.strftime("%Y-%m-%d"), "python": platform.python_version(), "cpu": _cpu(),
                "cores_used": 1, "component_records": limit, "mixes": {}}
