@@ -20,7 +20,7 @@ from biasaudit.core import DEFAULT_BATCH_SIZE
 from biasaudit.errors import UsageError
 from biasaudit.filtering.hook import REASON_KEY, Decisions, FilterHook
 from biasaudit.filtering.policy import Policy
-from biasaudit.io.records import Record, Rejected, batched_records
+from biasaudit.io.records import Record, Rejected
 from biasaudit.report.build import json_ready
 from biasaudit.report.filtered import FilterAccount, render_markdown
 from biasaudit.report.writers import atomic_writer, dumps_json, write_text
@@ -78,16 +78,17 @@ def filter_files(inputs: Sequence[str | os.PathLike], keep: str | os.PathLike, r
         path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(keep, binary=True) as keep_fh, atomic_writer(rejected, binary=True) as rej_fh, \
             _progress(progress) as bar:
-        def unreadable(item: Rejected) -> None:
-            counts[UNREADABLE] += 1
-            counts["rejected"] += 1
-            rej_fh.write(orjson.dumps({**item.as_dict(), REASON_KEY: f"{UNREADABLE}: {item.reason}"}) + b"\n")
-
-        for records, decisions in _decided(hook, batched_records(items, batch_size, unreadable), engine, address,
-                                           workers):
+        for chunk, decisions in _decided(hook, _chunks(items, batch_size), engine, address, workers):
+            records = [item for item in chunk if item.__class__ is Record]
             account.update([r.text for r in records], decisions)
-            for i, record in enumerate(records):
-                obj = dict(record.fields) if record.fields is not None else {"id": record.id, "text": record.text}
+            i = 0
+            for item in chunk:  # input order, unreadable records included, so every engine writes the same
+                if item.__class__ is not Record:
+                    counts[UNREADABLE] += 1
+                    rej_fh.write(orjson.dumps({**item.as_dict(), REASON_KEY: f"{UNREADABLE}: {item.reason}"})
+                                 + b"\n")
+                    continue
+                obj = dict(item.fields) if item.fields is not None else {"id": item.id, "text": item.text}
                 if tagging:
                     obj[tag_key] = decisions.tags(i)
                 if decisions.keep[i]:
@@ -96,12 +97,13 @@ def filter_files(inputs: Sequence[str | os.PathLike], keep: str | os.PathLike, r
                     obj[REASON_KEY] = decisions.reasons[i]
                     obj.setdefault(tag_key, decisions.tags(i))
                     rej_fh.write(orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+                i += 1
             n_flagged = int(decisions.flagged.sum())
             counts["flagged"] += n_flagged
             counts["kept"] += int(decisions.keep.sum())
             counts["dropped"] += len(records) - int(decisions.keep.sum())
-            bar.update(len(records))
-    counts["rejected"] += counts["dropped"]
+            bar.update(len(chunk))
+    counts["rejected"] = counts["dropped"] + counts[UNREADABLE]
     counts["read"] = counts["kept"] + counts["rejected"]
     result = json_ready({
         "counts": counts, "engine": engine, "outputs": {"keep": str(keep), "rejected": str(rejected)},
@@ -126,15 +128,36 @@ def render_summary_markdown(summary: dict[str, Any]) -> str:
     return "\n".join(head) + "\n" + render_markdown(summary["filtered_out"])
 
 
-def _decided(hook: FilterHook, batches: Iterator[list[Record]], engine: str, address: str | None,
-             workers: int) -> Iterator[tuple[list[Record], Decisions]]:
-    if engine == "local":
-        for records in batches:
-            yield records, hook.score_and_decide([r.text for r in records])
-        return
-    from biasaudit.engines.ray_engine import ray_decisions
+def _chunks(items: Iterator[Record | Rejected], size: int) -> Iterator[list[Record | Rejected]]:
+    """Input items in order, cut after every ``size`` readable records."""
+    chunk: list[Record | Rejected] = []
+    n = 0
+    for item in items:
+        chunk.append(item)
+        n += item.__class__ is Record
+        if n >= size:
+            yield chunk
+            chunk, n = [], 0
+    if chunk:
+        yield chunk
 
-    yield from ray_decisions(hook, batches, workers=workers, address=address)
+
+def _texts(chunk: list[Record | Rejected]) -> list[str]:
+    return [item.text for item in chunk if item.__class__ is Record]
+
+
+def _decided(hook: FilterHook, chunks: Iterator[list[Record | Rejected]], engine: str, address: str | None,
+             workers: int) -> Iterator[tuple[list[Record | Rejected], Decisions]]:
+    if engine == "local":
+        for chunk in chunks:
+            yield chunk, hook.score_and_decide(_texts(chunk))
+        return
+    from biasaudit.engines.ray_engine import score_windows
+
+    options = {k: dict(v) for k, v in hook.policy.analyzer_options.items()}
+    for chunk, cols in score_windows(list(hook.policy.analyzers), options, chunks, _texts, workers=workers,
+                                     address=address):
+        yield chunk, hook.decide(cols) if cols else hook.score_and_decide([])
 
 
 def _versions() -> dict[str, Any]:
