@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 
 import pytest
 
@@ -77,3 +78,31 @@ def test_datatrove_pipeline(tmp_path, action):
         assert filter_stats["flagged"] == len(drop_ids)
     for r in kept + rejected:
         assert r["metadata"]["biasaudit"]["vader_compound"] == pytest.approx(COMPOUND[int(r["id"][1:])])
+
+
+def test_dolma_tagger_through_dolma_runtime(tmp_path):
+    pytest.importorskip("dolma")
+    from dolma.core.runtime import create_and_run_tagger
+
+    # dolma imports tagger modules in its worker processes: a policy's tagger is registered by a module file
+    module = tmp_path / "sentiment_taggers.py"
+    module.write_text("from biasaudit.filtering.adapters.dolma import register_tagger\n"
+                      f"register_tagger('biasaudit_sentiment_test', {SENTIMENT_POLICY!r})\n", encoding="utf-8")
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    with gzip.open(docs / "part-0.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"id": f"d{i}", "text": t, "source": "test"}) + "\n" for i, t in enumerate(TEXTS))
+    previous = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("spawn", force=True)  # dolma insists on spawn; others may have set fork
+    try:
+        create_and_run_tagger(documents=[str(docs / "*.jsonl.gz")], taggers=["biasaudit_sentiment_test"],
+                              taggers_modules=[str(module)], experiment="exp",
+                              destination=str(tmp_path / "attributes"), num_processes=1)
+    finally:
+        multiprocessing.set_start_method(previous, force=True)
+    rows = _read_folder(tmp_path / "attributes" / "exp")
+    assert [r["id"] for r in rows] == [f"d{i}" for i in range(len(TEXTS))]
+    for r, compound, drop in zip(rows, COMPOUND, EXPECTED_DROP):
+        attrs = r["attributes"]
+        assert attrs["exp__biasaudit_sentiment_test__flagged"][0][2] == float(drop)
+        assert attrs["exp__biasaudit_sentiment_test__vader_compound"][0][2] == pytest.approx(compound)

@@ -88,7 +88,7 @@ def _score(specs: Sequence[str], options: dict[str, dict], batches: list[list[st
     if not tables:
         return [{} for _ in batches]
     ds = ray.data.from_arrow(tables).map_batches(
-        _Scorer, fn_constructor_args=(list(specs), options), concurrency=min(workers, len(tables)),
+        _Scorer, fn_constructor_args=(list(specs), options), compute=ray.data.ActorPoolStrategy(size=min(workers, len(tables))),
         batch_size=None, batch_format="numpy", zero_copy_batch=True)
     result = pa.concat_tables(ray.get(ds.to_arrow_refs()))
     result = result.take(pa.array(np.argsort(result.column(ROW).to_numpy(), kind="stable")))

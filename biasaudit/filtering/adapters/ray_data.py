@@ -16,7 +16,7 @@ from biasaudit.filtering.policy import Policy
 
 
 class RayFilter:
-    """``ds.map_batches(RayFilter, fn_constructor_kwargs={"policy": ...}, concurrency=N, batch_format="numpy")``."""
+    """``ds.map_batches(RayFilter, fn_constructor_kwargs={"policy": ...}, compute=ActorPoolStrategy(size=N))``."""
 
     def __init__(self, policy: str | Path | dict[str, Any] | Policy | None = None, text_field: str = "text"):
         self.hook = FilterHook(policy)
@@ -43,9 +43,11 @@ def apply_policy(ds: Any, policy: str | Path | dict[str, Any] | Policy | None = 
                  concurrency: int = 2, batch_size: int = 1024) -> tuple[Any, Any]:
     """``(kept, rejected)`` datasets: ``ds`` scored by an actor pool of ``concurrency`` RayFilters, then split
     on the keep column (in tag mode ``rejected`` is empty and ``kept`` carries the tags)."""
+    from ray.data import ActorPoolStrategy
+
     policy = Policy.load(policy)
     keep_column = f"{policy.tag_key}_keep"
     scored = ds.map_batches(RayFilter, fn_constructor_kwargs={"policy": policy, "text_field": text_field},
-                            concurrency=concurrency, batch_size=batch_size, batch_format="numpy")
+                            compute=ActorPoolStrategy(size=concurrency), batch_size=batch_size, batch_format="numpy")
     return (scored.filter(lambda row: bool(row[keep_column])),
             scored.filter(lambda row: not row[keep_column]))
