@@ -69,7 +69,7 @@ class Policy:
         if isinstance(policy, Policy):
             return policy
         if policy is None:
-            policy = default_policy_path()
+            return cls.from_dict(yaml.safe_load(default_policy_path().read_text(encoding="utf-8")), "default")
         if isinstance(policy, Mapping):
             return cls.from_dict(policy)
         path = Path(policy)
