@@ -110,6 +110,21 @@ def datatrove_gopher(corpus: str, limit: int | None) -> tuple[float, int, float]
     return load, len(texts), time.perf_counter() - start
 
 
+def filter_hook(corpus: str, limit: int | None) -> tuple[float, int, float]:
+    """The pre-training filter hook with its default policy (hate classifier, p_hate > 0.5): score + decide."""
+    from biasaudit.filtering import FilterHook
+
+    texts = _texts(corpus, limit)
+    t0 = time.perf_counter()
+    hook = FilterHook()
+    hook.score_and_decide(texts[:10])
+    load = time.perf_counter() - t0
+    start = time.perf_counter()
+    for i in range(0, len(texts), BATCH):
+        hook.score_and_decide(texts[i:i + BATCH])
+    return load, len(texts), time.perf_counter() - start
+
+
 MEASURES: dict[str, Callable[[str, int | None], tuple[float, int, float]]] = {
     "floor": floor,
     "sentiment": analyzer("sentiment"),
@@ -117,6 +132,7 @@ MEASURES: dict[str, Callable[[str, int | None], tuple[float, int, float]]] = {
     "hate": analyzer("hate"),
     "default analyzers": analyzer("sentiment+linguistic_bias+hate"),
     "scan": scan,
+    "filter hook": filter_hook,
     "vaderSentiment": vadersentiment,
     "HateSonar": hatesonar,
     "datatrove Gopher filter": datatrove_gopher,

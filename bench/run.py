@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
 
-COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan")
+COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan", "filter hook")
 PEERS = ("vaderSentiment", "HateSonar", "datatrove Gopher filter")
 SIZES = {"chat": (10_000, 100_000, 1_000_000), "doc": (10_000, 100_000)}
 QUICK_SIZES = {"chat": (2_000, 10_000), "doc": (2_000, 10_000)}

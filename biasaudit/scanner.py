@@ -56,6 +56,8 @@ class ScanSettings:
     seed: int = 0
     batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = 1
+    engine: str = "local"  # "ray": score on Ray Data actors (``workers`` of them), same records and report
+    address: str | None = None  # Ray cluster address for engine "ray" (None: start a local Ray)
     on_error: str = "skip"
     max_record_bytes: int = 10_000_000
     associations: bool = False  # also learn word vectors from the corpus and run WEAT on them (a collector)
@@ -66,6 +68,8 @@ class ScanSettings:
     lowercase: bool | None = None  # lower-case every text before scoring (ASCII, as Henderson et al.'s readers)
 
     def validate(self) -> None:
+        if self.engine not in ("local", "ray"):
+            raise UsageError(f"engine must be 'local' or 'ray', got {self.engine!r}")
         if self.on_error not in ("skip", "fail"):
             raise UsageError(f"on_error must be 'skip' or 'fail', got {self.on_error!r}")
         if self.unit is not None and self.unit not in UNITS:
@@ -391,6 +395,14 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
 def _scored(built: list[Analyzer], analyzer_options: dict | None, settings: ScanSettings,
             batches: Iterator[tuple[list[Record], dict]]) -> Iterator[tuple[list[Record], dict, dict[str, Any]]]:
     """Yield (records, checkpoint, columns) per batch, in input order, scored here or in worker processes."""
+    if settings.engine == "ray":
+        from biasaudit.engines.ray_engine import score_windows
+
+        for (records, ckpt), cols in score_windows([a.spec for a in built], analyzer_options, batches,
+                                                   lambda item: [r.text for r in item[0]],
+                                                   workers=settings.workers, address=settings.address):
+            yield records, ckpt, cols
+        return
     if settings.workers <= 1:
         for records, ckpt in batches:
             yield records, ckpt, run_batch(built, [r.text for r in records])

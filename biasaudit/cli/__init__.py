@@ -13,7 +13,7 @@ from biasaudit.errors import BiasauditError, InputError
 
 #: Subcommand modules under biasaudit.cli; each defines ``add_parser(subparsers)`` that sets ``func``.
 COMMANDS: tuple[str, ...] = ("scan", "analyzers", "train", "seat", "weat", "debias", "augment", "counterfactual",
-                             "generate", "compare", "card", "dashboard")
+                             "generate", "compare", "card", "dashboard", "filter")
 
 
 def build_parser() -> argparse.ArgumentParser:

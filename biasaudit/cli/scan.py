@@ -50,7 +50,12 @@ def add_parser(sub) -> None:
     p.add_argument("--sample", type=int, default=None, help="score a seeded uniform sample of N records")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=1024)
-    p.add_argument("--workers", type=int, default=1, help="local worker processes")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (Ray actors with --engine ray)")
+    p.add_argument("--engine", default="local", choices=("local", "ray"),
+                   help="local: this machine's processes; ray: Ray Data actors (pip install 'biasaudit[ray]'), "
+                        "same records and report")
+    p.add_argument("--address", default=None, help="Ray cluster address for --engine ray (e.g. auto); "
+                                                   "default: start a local Ray with --workers CPUs")
     p.add_argument("--on-error", default="skip", choices=("skip", "fail"),
                    help="skip: count bad records and write them to rejected.jsonl; fail: stop at the first")
     p.add_argument("--max-record-bytes", type=int, default=10_000_000,
@@ -89,6 +94,7 @@ def run(args) -> int:
                           resume=args.resume, format=args.format, text_field=args.text_field,
                           id_field=args.id_field, dialogue=dialogue, limit=args.limit, sample=args.sample,
                           seed=args.seed, batch_size=args.batch_size, workers=args.workers,
+                          engine=args.engine, address=args.address,
                           on_error=args.on_error, max_record_bytes=args.max_record_bytes,
                           show_offensive=args.show_offensive, associations=args.associations,
                           fail_on=args.fail_on, preset=args.preset, unit=args.unit, lowercase=args.lowercase)

@@ -21,7 +21,7 @@ import orjson
 
 from biasaudit.errors import InputError, UsageError
 from biasaudit.generation.contexts import Context, iter_contexts
-from biasaudit.io.records import Rejected
+from biasaudit.io.records import Rejected, batched_records
 from biasaudit.report.writers import atomic_writer, dumps_json
 from biasaudit.text.local_transformers import (
     check_weights,
@@ -149,20 +149,6 @@ class LocalGenerator:
                 "versions": {"torch": torch.__version__, "transformers": tf.__version__}}
 
 
-def _batches(items: Iterator[Context | Rejected], size: int, reject) -> Iterator[list[Context]]:
-    batch: list[Context] = []
-    for item in items:
-        if item.__class__ is Rejected:
-            reject(item)
-            continue
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def generate(model: str | os.PathLike, contexts: str | Sequence[str], out: str | os.PathLike, *,
              format: str = "auto", text_field: str = "text", id_field: str | None = None, dialogue: bool = False,
              limit: int | None = None, progress: bool | None = None, **settings: Any) -> dict[str, Any]:
@@ -208,7 +194,7 @@ def generate(model: str | os.PathLike, contexts: str | Sequence[str], out: str |
             reasons[key] = reasons.get(key, 0) + 1
             rej.write(orjson.dumps(item.as_dict()) + b"\n")
 
-        for index, batch in enumerate(_batches(_capped(items, limit), gen_settings.batch_size, reject)):
+        for index, batch in enumerate(batched_records(_capped(items, limit), gen_settings.batch_size, reject)):
             prompts = [generator.prompt(c) for c in batch]
             for context, prompt, response in zip(batch, prompts, generator(prompts, index)):
                 fh.write(orjson.dumps({"context_id": context.id, "conversation_id": context.conversation_id,

@@ -5,6 +5,7 @@ Readers turn formats into these; nothing downstream of a reader ever sees a file
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,3 +64,18 @@ class Rejected:
 #: Record metadata columns, in the order they appear in records.parquet before analyzer columns.
 RECORD_COLUMNS: tuple[str, ...] = ("id", "text", "source", "line", "conversation_id", "turn", "n_turns",
                                    "speaker", "role")
+
+
+def batched_records(items: Iterable[Any], size: int, reject: Callable[[Rejected], None]) -> Iterator[list[Any]]:
+    """Lists of up to ``size`` items in order; each ``Rejected`` goes to ``reject`` instead of a batch."""
+    batch: list[Any] = []
+    for item in items:
+        if item.__class__ is Rejected:
+            reject(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
