@@ -29,6 +29,30 @@ def _table(rows: dict) -> list[str]:
     return lines
 
 
+def _goals(results: dict) -> list[str]:
+    """Issue 11's goals, met or not, computed from the measurements (never written by hand)."""
+    lines = ["## Goals", "", "| goal | measured | met |", "|---|---|---|"]
+    for mix, data in results["mixes"].items():
+        rows = data["components"]
+        if "skipped" in rows["vaderSentiment"]:
+            continue
+        vader = rows["vaderSentiment"]["records_per_s"]
+        for name in ("default analyzers", "scan"):
+            r = rows[name]
+            if "skipped" not in r:
+                ratio = r["records_per_s"] / vader
+                lines.append(f"| {mix}: {name} ≥ vaderSentiment alone | {r['records_per_s']:,.0f} vs {vader:,.0f} "
+                             f"records/s ({ratio:.2f}×) | {'yes' if ratio >= 1 else 'no'} |")
+        scans = [r for r in data["scan_by_size"] if "skipped" not in r]
+        if len(scans) > 1:
+            small, big = scans[0], scans[-1]
+            growth = big["peak_rss_mb"] / small["peak_rss_mb"]
+            lines.append(f"| {mix}: peak memory flat from {small['size']:,} to {big['size']:,} records | "
+                         f"{small['peak_rss_mb']:.0f} → {big['peak_rss_mb']:.0f} MB ({growth:.2f}×) | "
+                         f"{'yes' if growth <= 1.1 else 'no'} |")
+    return [*lines, ""]
+
+
 def write_markdown(results: dict, path: Path) -> None:
     out = ["# Benchmarks", "",
            (f"Measured {results['when']} on {results['cpu']}, Python {results['python']}, one core per "
@@ -37,6 +61,9 @@ def write_markdown(results: dict, path: Path) -> None:
            "`chat` = one 4–30-word line per record, `doc` = 50–300-word paragraphs. Components and peers run on the "
            f"first {results['component_records']:,} records of each mix; throughput excludes model loading "
            "(`load`), the scan row is end to end (read, score, aggregate, write records and reports)."), ""]
+    if results.get("note"):
+        out += [f"**Conditions:** {results['note']}", ""]
+    out += _goals(results)
     for mix, data in results["mixes"].items():
         out += [f"## {mix} mix", ""] + _table(data["components"]) + [""]
         out += ["Full default scan by corpus size (memory must stay flat):", "",

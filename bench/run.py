@@ -60,6 +60,7 @@ def main() -> None:
     ap.add_argument("--mixes", nargs="+", default=["chat", "doc"], choices=["chat", "doc"])
     ap.add_argument("--chat-sizes", type=int, nargs="+", help=f"scan sizes for the chat mix ({SIZES['chat']})")
     ap.add_argument("--doc-sizes", type=int, nargs="+", help=f"scan sizes for the doc mix ({SIZES['doc']})")
+    ap.add_argument("--note", default="", help="conditions of this run, printed in BENCHMARKS.md (e.g. a busy CPU)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--markdown", type=Path, default=HERE.parent / "BENCHMARKS.md")
     args = ap.parse_args()
@@ -68,7 +69,7 @@ def main() -> None:
     sizes["doc"] = tuple(args.doc_sizes or sizes["doc"])
     limit = min(args.component_records, 2_000) if args.quick else args.component_records
     results = {"when": time.strftime("%Y-%m-%d"), "python": platform.python_version(), "cpu": _cpu(),
-               "cores_used": 1, "component_records": limit, "mixes": {}}
+               "cores_used": 1, "component_records": limit, "note": args.note, "mixes": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for mix in args.mixes:
             biggest = write_corpus(Path(tmp) / f"{mix}.jsonl", mix, max(sizes[mix]))
