@@ -106,3 +106,37 @@ def test_overview_and_records_in_a_real_browser(served, tmp_path):
         finally:
             browser.close()
     assert (tmp_path / "overview.png").stat().st_size > 10_000 and (tmp_path / "records.png").stat().st_size > 10_000
+
+
+def test_upload_scan_and_save_in_a_real_browser(served, tmp_path):
+    """The Scan page: upload a corpus through the browser, scan it with one analyzer, save the scan directory."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served
+    corpus = tmp_path / "uploaded.jsonl"
+    texts = ["What a lovely morning.", "This is a terrible idea.", "The train leaves at noon."]
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
+    saved = tmp_path / "saved-scan"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.get_by_test_id("stSidebar").get_by_text("Scan", exact=True).click()
+            page.get_by_text("Upload", exact=True).click()
+            page.locator("input[type='file']").set_input_files(str(corpus))
+            expect(page.get_by_text("uploaded.jsonl").first).to_be_visible(timeout=30_000)
+            run = page.get_by_role("button", name="Run scan")
+            expect(run).to_be_enabled(timeout=30_000)
+            run.click()
+            expect(page.get_by_text("Scanned 3 records (0 rejected)")).to_be_visible(timeout=60_000)
+            page.get_by_label("Save to (a new or empty directory)").fill(str(saved))
+            page.get_by_label("Save to (a new or empty directory)").press("Enter")
+            page.get_by_role("button", name="Save").click()
+            expect(page.get_by_text(f"Saved to {saved}")).to_be_visible(timeout=30_000)
+        finally:
+            browser.close()
+    report = json.loads((saved / "report.json").read_text())
+    assert report["counts"]["scored"] == 3 and (saved / "records.parquet").exists()
+    direct = biasaudit.analyze(texts, "sentiment")["vader_compound"]
+    assert report["scores"]["vader_compound"]["mean"] == pytest.approx(direct.mean(), abs=1e-12)
