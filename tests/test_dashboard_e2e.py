@@ -92,7 +92,7 @@ def test_overview_and_records_in_a_real_browser(served, tmp_path):
             expect(charts.first).to_be_visible(timeout=30_000)  # the plots drew
             page.screenshot(path=tmp_path / "overview.png")
 
-            page.get_by_test_id("stSidebar").get_by_text("Records", exact=True).click()
+            page.get_by_test_id("stSidebar").get_by_test_id("stRadioGroup").get_by_text("Records", exact=True).click()
             expect(page.get_by_text("Content warning", exact=False)).to_be_visible()
             expect(values).to_have_text([f"{counts['scored']:,}"])
             page.get_by_label("Text contains").fill("<script>")
@@ -122,8 +122,8 @@ def test_upload_scan_and_save_in_a_real_browser(served, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.get_by_test_id("stSidebar").get_by_text("Scan", exact=True).click()
-            page.get_by_text("Upload", exact=True).click()
+            page.get_by_test_id("stSidebar").get_by_test_id("stRadioGroup").get_by_text("Scan", exact=True).click()
+            page.get_by_test_id("stRadioGroup").filter(has_text="Local file").get_by_text("Upload", exact=True).click()
             page.locator("input[type='file']").set_input_files(str(corpus))
             expect(page.get_by_text("uploaded.jsonl").first).to_be_visible(timeout=30_000)
             run = page.get_by_role("button", name="Run scan")
