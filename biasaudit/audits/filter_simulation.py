@@ -43,14 +43,20 @@ def simulate_filter(records: pd.DataFrame, column: str, threshold: float, *,
     rows = []
     for name in names:
         mask = mentions[name].to_numpy(dtype=bool)
-        in_kept, in_dropped = int((mask & ~dropped).sum()), int((mask & dropped).sum())
-        share_kept, share_dropped = rate(in_kept, n - n_drop), rate(in_dropped, n_drop)
-        drop_rate = rate(in_dropped, int(mask.sum()))
-        rows.append({"group": name, "records": int(mask.sum()), "dropped": in_dropped,
-                     "drop_rate": drop_rate["rate"], "drop_rate_low": drop_rate["ci_low"],
-                     "drop_rate_high": drop_rate["ci_high"],
-                     "share_kept": share_kept["rate"], "share_kept_low": share_kept["ci_low"],
-                     "share_kept_high": share_kept["ci_high"],
-                     "share_dropped": share_dropped["rate"], "share_dropped_low": share_dropped["ci_low"],
-                     "share_dropped_high": share_dropped["ci_high"]})
+        in_dropped = int((mask & dropped).sum())
+        rates = kept_vs_dropped(int(mask.sum()), in_dropped, n, n_drop)
+        row = {"group": name, "records": int(mask.sum()), "dropped": in_dropped}
+        for key, prefix in (("drop_rate", "drop_rate"), ("kept", "share_kept"), ("dropped", "share_dropped")):
+            r = rates[key]
+            row.update({prefix: r["rate"], f"{prefix}_low": r["ci_low"], f"{prefix}_high": r["ci_high"]})
+        rows.append(row)
     return FilterSimulation(column, float(threshold), dropped, rate(n_drop, n), pd.DataFrame(rows))
+
+
+def kept_vs_dropped(mentions: int, mentions_dropped: int, n: int, n_dropped: int) -> dict[str, dict]:
+    """One group's Wilson rates: its share of the kept and of the dropped records, and its own drop rate.
+
+    Shared by this simulator and the filter run's "who gets filtered out" section (biasaudit.report.filtered).
+    """
+    return {"kept": rate(mentions - mentions_dropped, n - n_dropped), "dropped": rate(mentions_dropped, n_dropped),
+            "drop_rate": rate(mentions_dropped, mentions)}

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from biasaudit.audits.filter_simulation import kept_vs_dropped
 from biasaudit.audits.identity import IdentityLexicon
 from biasaudit.filtering.hook import Decisions
 from biasaudit.filtering.policy import OPERATORS, Policy
@@ -52,13 +53,13 @@ class FilterAccount:
             self._scores[col].append(np.asarray(decisions.columns[col], dtype=np.float64))
 
     def finish(self) -> dict[str, Any]:
-        n_kept = self.n - self.n_dropped
         groups = []
         for name, k, k_drop in zip(self.lexicon.columns, self.mentions.tolist(), self.mentions_dropped.tolist()):
-            kept, dropped = rate(k - k_drop, n_kept), rate(k_drop, self.n_dropped)
+            rates = kept_vs_dropped(k, k_drop, self.n, self.n_dropped)
+            kept, dropped = rates["kept"], rates["dropped"]
             ratio = dropped["rate"] / kept["rate"] if kept["rate"] else None
             groups.append({"group": name, "mentions": k, "kept": kept, "dropped": dropped,
-                           "drop_rate": rate(k_drop, k),
+                           "drop_rate": rates["drop_rate"],
                            "dropped_vs_kept": None if ratio is None or np.isnan(ratio) else ratio})
         return {
             "meaning": "'dropped' = flagged by the policy (removed in drop mode, tagged in tag mode)",
