@@ -11,9 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from biasaudit.io.readers import FORMATS
 from biasaudit.report.markdown import fmt, fmt_rate
-
-FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf", "convokit", "transcript", "ubuntu", "outputs")
 
 
 def add_parser(sub) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from biasaudit.io.lines import excerpt
 from biasaudit.io.records import Record, Rejected
-from biasaudit.io.text import decode_line
+from biasaudit.io.text import decoded_lines
 
 EOU, EOT = "__eou__", "__eot__"
 _MARK = re.compile(r"__eou__|__eot__")
@@ -46,15 +46,11 @@ def read_ubuntu(lines: Iterable[tuple[int, bytes] | Rejected], source: str, *, t
     ``text_field`` and ``id_field`` do not apply (there are no fields) and are ignored.
     """
     base = os.path.basename(source)
-    for item in lines:
+    for item in decoded_lines(lines, source):
         if item.__class__ is Rejected:
             yield item
             continue
-        lineno, line = item
-        text = decode_line(line, source, lineno)
-        if text.__class__ is Rejected:
-            yield text
-            continue
+        lineno, text = item
         conv = f"{base}:{lineno}"
         utterances = split_ubuntu(text)
         n = len(utterances)
