@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from itertools import islice
+from typing import Any
 
 import orjson
 
@@ -67,31 +68,34 @@ def scan(corpus: str, limit: int | None) -> tuple[float, int, float]:
         return 0.0, result.report["counts"]["scored"], time.perf_counter() - start
 
 
+def _per_text(corpus: str, limit: int | None, load: Callable[[], Callable[[Any], Any]],
+              wrap: Callable[[int, str], Any] = lambda i, t: t) -> tuple[float, int, float]:
+    """Time ``load()`` (which returns a per-item scorer), then the scorer over every text (``wrap``ped first)."""
+    items = [wrap(i, t) for i, t in enumerate(_texts(corpus, limit))]
+    t0 = time.perf_counter()
+    score = load()
+    loaded = time.perf_counter() - t0
+    start = time.perf_counter()
+    for item in items:
+        score(item)
+    return loaded, len(items), time.perf_counter() - start
+
+
 def vadersentiment(corpus: str, limit: int | None) -> tuple[float, int, float]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    texts = _texts(corpus, limit)
-    t0 = time.perf_counter()
-    sia = SentimentIntensityAnalyzer()
-    load = time.perf_counter() - t0
-    start = time.perf_counter()
-    for t in texts:
-        sia.polarity_scores(t)
-    return load, len(texts), time.perf_counter() - start
+    return _per_text(corpus, limit, lambda: SentimentIntensityAnalyzer().polarity_scores)
 
 
 def hatesonar(corpus: str, limit: int | None) -> tuple[float, int, float]:
     """HateSonar (Davidson et al.'s classifier as an ONNX model); needs the en_US.UTF-8 locale."""
     from hatesonar import Sonar
 
-    texts = _texts(corpus, limit)
-    t0 = time.perf_counter()
-    sonar = Sonar()
-    load = time.perf_counter() - t0
-    start = time.perf_counter()
-    for t in texts:
-        sonar.ping(text=t)
-    return load, len(texts), time.perf_counter() - start
+    def load() -> Callable[[str], Any]:
+        sonar = Sonar()
+        return lambda text: sonar.ping(text=text)
+
+    return _per_text(corpus, limit, load)
 
 
 def datatrove_gopher(corpus: str, limit: int | None) -> tuple[float, int, float]:
@@ -99,15 +103,8 @@ def datatrove_gopher(corpus: str, limit: int | None) -> tuple[float, int, float]
     from datatrove.data import Document
     from datatrove.pipeline.filters import GopherQualityFilter
 
-    texts = _texts(corpus, limit)
-    t0 = time.perf_counter()
-    step = GopherQualityFilter()
-    load = time.perf_counter() - t0
-    docs = [Document(text=t, id=str(i)) for i, t in enumerate(texts)]
-    start = time.perf_counter()
-    for d in docs:
-        step.filter(d)
-    return load, len(texts), time.perf_counter() - start
+    return _per_text(corpus, limit, lambda: GopherQualityFilter().filter,
+                     wrap=lambda i, t: Document(text=t, id=str(i)))
 
 
 def filter_hook(corpus: str, limit: int | None) -> tuple[float, int, float]:
