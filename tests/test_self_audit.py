@@ -201,10 +201,10 @@ def test_reservoir_keeps_a_bounded_uniform_sample():
         c = HateSelfAudit(WordTriggeredModel(), max_counterfactual_records=10, seed=seed)
         for start in range(0, 1000, 128):
             c.update(frame.iloc[start:start + 128])
-        assert len(c._reservoir) == 10 and c.n_eligible == 1000 and c.n_flagged == 1000
-        picked += [r[0] for r in c._reservoir]
+        assert len(c._reservoir.items) == 10 and c._reservoir.seen == 1000 and c.n_flagged == 1000
+        picked += [r[0] for r in c._reservoir.items]
     # uniform over the stream: the mean position of picked records is near the middle (499.5; sd of the mean ~16)
     assert 420 < np.mean(picked) < 580
     again = HateSelfAudit(WordTriggeredModel(), max_counterfactual_records=10, seed=29)
     again.update(frame)
-    assert [r[0] for r in again._reservoir] == picked[-10:]
+    assert [r[0] for r in again._reservoir.items] == picked[-10:]

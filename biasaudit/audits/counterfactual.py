@@ -94,7 +94,7 @@ def flip_summary(original: np.ndarray, counterfactual: np.ndarray) -> dict[str, 
     return {**rate(int(changed.sum()), int(original.size)), "transitions": dict(sorted(trans.items()))}
 
 
-class _Pairs:
+class PairStats:
     """One attribute's pairs: per column the original and counterfactual values, directions, largest changes."""
 
     def __init__(self, columns: list[Column], top: int) -> None:
@@ -166,7 +166,7 @@ def counterfactual_eval(source: str | os.PathLike | Sequence[str | os.PathLike],
     columns = [c for a in built for c in a.columns if c.headline or settings.all_columns]
     stats = ReadStats()
     items = settings.read(source, stats)
-    pairs = {a.name: _Pairs(columns, settings.top) for a in attrs}
+    pairs = {a.name: PairStats(columns, settings.top) for a in attrs}
     n_records = 0
     batch: list[Record] = []
     with ExitStack() as stack:
@@ -200,7 +200,7 @@ def counterfactual_eval(source: str | os.PathLike | Sequence[str | os.PathLike],
     return report
 
 
-def _score_batch(batch: list[Record], swapper: Swapper, attrs, built, pairs: dict[str, _Pairs]) -> None:
+def _score_batch(batch: list[Record], swapper: Swapper, attrs, built, pairs: dict[str, PairStats]) -> None:
     texts = [r.text for r in batch]
     jobs = []  # (attribute, shift, record index, swapped)
     for attr in attrs:
@@ -227,7 +227,7 @@ def _score_batch(batch: list[Record], swapper: Swapper, attrs, built, pairs: dic
 
 
 def _report(settings: CounterfactualSettings, lex: CDALexicon, swapper: Swapper, built, stats: ReadStats,
-            n_records: int, rejects: RejectLog, pairs: dict[str, _Pairs]) -> dict[str, Any]:
+            n_records: int, rejects: RejectLog, pairs: dict[str, PairStats]) -> dict[str, Any]:
     from biasaudit import __version__
 
     inputs = stats.as_dict()["sources"]

@@ -1,19 +1,33 @@
 """Self-audit of a hate/offensive classifier: flag rates per identity group and counterfactual sensitivity.
 
-Measures the classifier's behaviour on a corpus and on fixed templates; it must not copy corpus text to the output.
+Record-level counterfactuals come two ways: attributes of the counterfactual lexicon (``lexicons/cda``; by default
+gender) are swapped whole by ``biasaudit.transforms.swap.Swapper`` (pronouns with their grammar, nouns, titles,
+first names), and the statistics are ``biasaudit.audits.counterfactual``'s; every other identity group gets the
+one-adjective swaps of ``lexicons/identity``. Measures the classifier's behaviour on a corpus and on fixed
+templates; it must not copy corpus text to the output.
 """
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from biasaudit.audits.identity import IdentityLexicon, substitute, term_regex
+from biasaudit.analyzers.base import Column
+from biasaudit.audits.counterfactual import PairStats, direction
+from biasaudit.audits.identity import IdentityLexicon, normalise_term, substitute, term_regex
 from biasaudit.report.stats import rate
+from biasaudit.transforms.cda_lexicon import Attribute, CDALexicon
+from biasaudit.transforms.swap import Swapper
 
 LABELS = ("hate", "offensive", "neither")  # column order of predict_proba
+#: Counterfactual-lexicon attributes swapped whole (every gendered word, name and title of a record).
+CDA_ATTRIBUTES = ("gender",)
+_PAIR_COLUMNS = [Column("p_hate", "score", "probability of hate"),
+                 Column("p_offensive", "score", "probability of offensive"),
+                 Column("hate_label", "label", "the classifier's label", labels=LABELS)]
 
 # Neutral carrier sentences; "{}" takes a swap adjective (a/an and sentence-start capitals are fixed).
 TEMPLATES = (
@@ -32,7 +46,8 @@ class ProbaModel(Protocol):
 
 def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: IdentityLexicon | None = None,
                     max_counterfactual_records: int = 200, seed: int = 0,
-                    templates: tuple[str, ...] = TEMPLATES) -> dict[str, Any]:
+                    templates: tuple[str, ...] = TEMPLATES, cda_attributes: tuple[str, ...] = CDA_ATTRIBUTES,
+                    cda_lexicon: CDALexicon | None = None, pos: str = "rules") -> dict[str, Any]:
     """The self-audit section of the scan report (JSON-able; records appear by id only).
 
     ``records`` needs ``text``, ``hate_label`` (hate/offensive/neither), ``p_hate`` and ``p_offensive``, and
@@ -45,57 +60,104 @@ def hate_self_audit(analyzer: ProbaModel, records: pd.DataFrame, *, lexicon: Ide
     if missing:
         raise ValueError(f"self-audit needs record columns: {', '.join(sorted(missing))}")
     audit = HateSelfAudit(analyzer, lexicon=lexicon, max_counterfactual_records=max_counterfactual_records,
-                          seed=seed, templates=templates)
+                          seed=seed, templates=templates, cda_attributes=cda_attributes, cda_lexicon=cda_lexicon,
+                          pos=pos)
     audit.update(records if "id" in records.columns else records.assign(id=records.index))
     return audit.finish()
+
+
+class Reservoir:
+    """Algorithm R: a seeded uniform sample of at most ``size`` items of a stream of unknown length."""
+
+    def __init__(self, size: int, rng: np.random.Generator) -> None:
+        self.size, self.rng = size, rng
+        self.items: list[tuple[int, Any]] = []  # (position in the stream, item)
+        self.seen = 0
+
+    def offer(self, item: Any) -> None:
+        k = self.seen
+        self.seen += 1
+        if k < self.size:
+            self.items.append((k, item))
+        else:
+            j = int(self.rng.integers(0, k + 1))
+            if j < self.size:
+                self.items[j] = (k, item)
+
+    def sample(self) -> list[Any]:
+        """The kept items in stream order."""
+        return [item for _, item in sorted(self.items, key=lambda r: r[0])]
+
+
+class AdjectiveSwaps:
+    """The identity lexicon's swap adjectives, minus the words a counterfactual-lexicon attribute swaps."""
+
+    def __init__(self, lexicon: IdentityLexicon, exclude: frozenset[str] = frozenset()) -> None:
+        self.lexicon = lexicon
+        self.index = {normalise_term(term): (family, sub, term) for family in lexicon.groups
+                      for sub, term in lexicon.swap_terms(family) if normalise_term(term) not in exclude}
+        self.excluded = sorted(exclude & {normalise_term(t) for f in lexicon.groups
+                                          for _, t in lexicon.swap_terms(f)})
+        self._pattern = re.compile(term_regex(self.index), re.IGNORECASE)
+
+    def find(self, text: str) -> tuple[str, str, str] | None:
+        """The first swappable adjective of ``text`` as ``(family, subgroup, term)``, or None."""
+        m = self._pattern.search(text)
+        hit = self.index[normalise_term(m.group(0))] if m else None
+        return hit if hit and len(self.lexicon.swap_terms(hit[0])) > 1 else None
 
 
 class HateSelfAudit:
     """The self-audit as a scan collector: sees each scored batch once, keeps bounded state.
 
-    Group rates are counts per identity column; the counterfactual step keeps a seeded uniform reservoir of at
-    most ``max_counterfactual_records`` flagged records that contain a swappable term (ids and texts only).
+    Group rates are counts per identity column. The counterfactual steps keep seeded uniform reservoirs (ids and
+    texts only) of at most ``max_counterfactual_records`` flagged records each: one of records with a swappable
+    identity adjective, one per counterfactual-lexicon attribute (``cda_attributes``) of records the swapper
+    changes. ``pos``: how the swapper tells "her book" from "saw her" (``rules``, ``spacy`` or ``auto``).
     """
 
     name = "hate_self_audit"
 
     def __init__(self, analyzer: ProbaModel, *, lexicon: IdentityLexicon | None = None,
                  max_counterfactual_records: int = 200, seed: int = 0,
-                 templates: tuple[str, ...] = TEMPLATES) -> None:
+                 templates: tuple[str, ...] = TEMPLATES, cda_attributes: tuple[str, ...] = CDA_ATTRIBUTES,
+                 cda_lexicon: CDALexicon | None = None, pos: str = "rules") -> None:
         self.analyzer, self.lexicon = analyzer, lexicon or IdentityLexicon.load()
         self.max_records, self.seed, self.templates = max_counterfactual_records, seed, templates
         self.counts = GroupCounts(self.lexicon)
-        self._rng = np.random.default_rng(seed)
-        self._reservoir: list[tuple[int, Any, str]] = []  # (eligible sequence number, id, text)
-        self.n_flagged = self.n_eligible = 0
+        self.cda_lexicon = (cda_lexicon or CDALexicon.load()) if cda_attributes else None
+        self.attributes: list[Attribute] = self.cda_lexicon.select(cda_attributes) if self.cda_lexicon else []
+        self.swapper = Swapper(self.attributes, pos=pos) if self.attributes else None
+        self.adjectives = AdjectiveSwaps(self.lexicon, frozenset(k for a in self.attributes for k in a.terms))
+        self._reservoir = Reservoir(self.max_records, np.random.default_rng(seed))
+        self._swap_reservoirs = {a.name: Reservoir(self.max_records, np.random.default_rng([seed, i + 1]))
+                                 for i, a in enumerate(self.attributes)}
+        self.n_flagged = 0
 
     def update(self, frame: pd.DataFrame) -> None:
         labels = frame["hate_label"].astype(str).to_numpy()
         texts = frame["text"].to_numpy()
         self.counts.update(texts, labels)
         ids = frame["id"].to_numpy()
-        for i in np.flatnonzero((labels == "hate") | (labels == "offensive")):
-            self.n_flagged += 1
-            text = texts[i]
-            hit = self.lexicon.find_swap(text) if isinstance(text, str) else None
-            if not hit or len(self.lexicon.swap_terms(hit[0])) <= 1:
-                continue
-            k = self.n_eligible
-            self.n_eligible += 1
-            if k < self.max_records:
-                self._reservoir.append((k, ids[i], text))
-            else:
-                j = int(self._rng.integers(0, k + 1))  # Algorithm R: uniform over all eligible records
-                if j < self.max_records:
-                    self._reservoir[j] = (k, ids[i], text)
+        flagged = np.flatnonzero((labels == "hate") | (labels == "offensive"))
+        self.n_flagged += len(flagged)
+        flagged = [i for i in flagged if isinstance(texts[i], str)]
+        for i in flagged:
+            if self.adjectives.find(texts[i]):
+                self._reservoir.offer((ids[i], texts[i]))
+        for attr in self.attributes:
+            shift = {attr.name: 1}  # one rotation tells whether a record has words to swap; finish() makes all
+            for i in flagged:
+                if self.swapper.finds(texts[i], shift):
+                    self._swap_reservoirs[attr.name].offer((ids[i], texts[i]))
 
     def finish(self) -> dict[str, Any]:
-        sample = sorted(self._reservoir, key=lambda r: r[0])
-        kept = pd.DataFrame({"id": [r[1] for r in sample], "text": [r[2] for r in sample],
+        sample = self._reservoir.sample()
+        kept = pd.DataFrame({"id": [r[0] for r in sample], "text": [r[1] for r in sample],
                              "hate_label": "hate"})  # all flagged; the label only marks them eligible
         records_part = record_sensitivity(self.analyzer, kept, self.lexicon, max_records=len(sample) or 1,
-                                          seed=self.seed)
-        records_part.update(n_flagged=self.n_flagged, n_eligible=self.n_eligible, n_sampled=len(sample),
+                                          seed=self.seed, adjectives=self.adjectives)
+        records_part.update(n_flagged=self.n_flagged, n_eligible=self._reservoir.seen, n_sampled=len(sample),
                             seed=self.seed)
         audit = {
             "labels": list(LABELS),
@@ -103,16 +165,36 @@ class HateSelfAudit:
             "group_rates": self.counts.result(),
             "counterfactual_templates": template_sensitivity(self.analyzer, self.lexicon, self.templates),
             "counterfactual_records": records_part,
+            "counterfactual_swaps": self._swaps_part(),
         }
         return {"summary": summarise(audit), **audit}
 
+    def _swaps_part(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"attributes": {}}
+        if self.swapper is None:
+            return out
+        out.update(lexicon=self.cda_lexicon.info([a.name for a in self.attributes]), swapper=self.swapper.info(),
+                   adjectives_left_to_the_swapper=self.adjectives.excluded)
+        for attr in self.attributes:
+            res = self._swap_reservoirs[attr.name]
+            sample = res.sample()
+            part = swap_sensitivity(self.analyzer, [r[0] for r in sample], [r[1] for r in sample], self.swapper,
+                                    attr)
+            out["attributes"][attr.name] = {"n_flagged": self.n_flagged, "n_eligible": res.seen,
+                                            "n_sampled": len(sample), "seed": self.seed, **part}
+        return out
+
     def info(self) -> dict[str, Any]:
-        return {"name": self.name, "max_counterfactual_records": self.max_records, "seed": self.seed,
+        info = {"name": self.name, "max_counterfactual_records": self.max_records, "seed": self.seed,
                 "templates": list(self.templates), "lexicon": self.lexicon.info()}
+        if self.swapper is not None:
+            info["counterfactual_swaps"] = {"attributes": [a.name for a in self.attributes],
+                                            "lexicon_sha256": self.cda_lexicon.sha256, **self.swapper.info()}
+        return info
 
 
 def summarise(audit: dict[str, Any]) -> dict[str, Any]:
-    """Headline figures: the largest template spreads, the flip rate, and the over-flagged subgroups.
+    """Headline figures: the largest template spreads, the flip rates, and the over-flagged subgroups.
 
     A subgroup is over-flagged when the lower end of its Wilson interval lies above the corpus rate; the
     list is ordered by that lower end.
@@ -124,6 +206,8 @@ def summarise(audit: dict[str, Any]) -> dict[str, Any]:
         out[f"max_template_{key}_spread"] = ({"family": top, "value": fams[top][f"{key}_spread"]}
                                              if top else None)
     out["record_label_flip_rate"] = audit["counterfactual_records"]["label_flips"]["rate"]
+    out["swap_label_flip_rate"] = {name: a["labels"]["hate_label"]["rate"]
+                                   for name, a in audit["counterfactual_swaps"]["attributes"].items()}
     g = audit["group_rates"]
     for flag in ("hate", "offensive"):
         base = g["corpus"][flag]["rate"]
@@ -203,18 +287,20 @@ def template_sensitivity(analyzer: ProbaModel, lexicon: IdentityLexicon,
 
 
 def record_sensitivity(analyzer: ProbaModel, records: pd.DataFrame, lexicon: IdentityLexicon, *,
-                       max_records: int = 200, seed: int = 0) -> dict[str, Any]:
+                       max_records: int = 200, seed: int = 0, adjectives: AdjectiveSwaps | None = None
+                       ) -> dict[str, Any]:
     """Swap the identity adjective of flagged records for every other one of its family and re-score.
 
-    Samples (seeded) up to ``max_records`` flagged records that contain a swap term; reports mean |Δp|
-    over all (record, replacement) pairs and the share of records whose label flips for some replacement.
+    Samples (seeded) up to ``max_records`` flagged records that contain a swap term (of ``adjectives``: by
+    default every swap adjective of ``lexicon``); reports mean |Δp| over all (record, replacement) pairs and
+    the share of records whose label flips for some replacement.
     """
+    adjectives = adjectives or AdjectiveSwaps(lexicon)
     ids = records["id"].to_numpy() if "id" in records.columns else records.index.to_numpy()
     texts = records["text"].to_numpy()
     flagged = np.flatnonzero(records["hate_label"].astype(str).isin(["hate", "offensive"]).to_numpy())
-    found = {int(i): lexicon.find_swap(str(texts[i])) for i in flagged if isinstance(texts[i], str)}
-    eligible = np.array(sorted(i for i, hit in found.items() if hit and len(lexicon.swap_terms(hit[0])) > 1),
-                        dtype=np.int64)
+    found = {int(i): adjectives.find(texts[i]) for i in flagged if isinstance(texts[i], str)}
+    eligible = np.array(sorted(i for i, hit in found.items() if hit), dtype=np.int64)
     out: dict[str, Any] = {"n_flagged": len(flagged), "n_eligible": len(eligible)}
     if len(eligible) > max_records:
         eligible = np.sort(np.random.default_rng(seed).choice(eligible, size=max_records, replace=False))
@@ -253,6 +339,37 @@ def record_sensitivity(analyzer: ProbaModel, records: pd.DataFrame, lexicon: Ide
         "largest_changes": [{"id": _jsonable(ids[eligible[k]]), "family": str(fams[k]),
                              "max_abs_delta": float(max_delta[k]), "label_flips": bool(flips[k])} for k in top],
     }
+
+
+def swap_sensitivity(analyzer: ProbaModel, ids: list[Any], texts: list[str], swapper: Swapper,
+                     attribute: Attribute, *, top: int = 10) -> dict[str, Any]:
+    """Swap every word of ``attribute`` in ``texts`` (each rotation of its groups) and re-score the pairs.
+
+    ``biasaudit.audits.counterfactual``'s statistics per pair: mean p_hate/p_offensive before and after, mean
+    paired change with its t 95% interval and mean |change| (overall and per direction, e.g. "male -> female"),
+    and the share of pairs whose label changes (Wilson interval). The largest changes are listed by id only.
+    """
+    jobs = []  # (text index, shift, swapped)
+    for shift in range(1, attribute.n_groups):
+        for i, res in enumerate(swapper.swap_many(texts, [{attribute.name: shift}] * len(texts))):
+            if res.swaps:
+                jobs.append((i, shift, res))
+    stats = PairStats(_PAIR_COLUMNS, top=0)  # top=0: the shared statistics keep no text
+    if not jobs:
+        return stats.finish() | {"largest_changes": []}
+    owner = np.array([i for i, _, _ in jobs])
+    base = _proba(analyzer, texts)[owner]
+    swapped = _proba(analyzer, [res.text for *_, res in jobs])
+    frames = [pd.DataFrame({"p_hate": p[:, 0], "p_offensive": p[:, 1],
+                            "hate_label": np.asarray(LABELS)[_labels(analyzer, p)]}) for p in (base, swapped)]
+    dirs = [direction(res.swaps) for *_, res in jobs]
+    stats.add([ids[i] for i in owner], [f"{ids[i]}~{s}" for i, s, _ in jobs], [], [], dirs, *frames)
+    delta = swapped[:, :2] - base[:, :2]
+    flips = frames[0]["hate_label"].to_numpy() != frames[1]["hate_label"].to_numpy()
+    order = np.argsort(-np.abs(delta).max(axis=1), kind="stable")[:top]
+    return stats.finish() | {"largest_changes": [
+        {"id": _jsonable(ids[owner[k]]), "direction": dirs[k], "delta_p_hate": float(delta[k, 0]),
+         "delta_p_offensive": float(delta[k, 1]), "label_flips": bool(flips[k])} for k in order]}
 
 
 def _proba(analyzer: ProbaModel, texts: list[str]) -> np.ndarray:

@@ -16,6 +16,31 @@ def _num(x: float | None, digits: int = 3) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:.{digits}f}"
 
 
+def _delta(entry: dict[str, Any]) -> str:
+    return f"{_num(entry.get('mean_delta'))} [{_num(entry.get('ci_low'))}, {_num(entry.get('ci_high'))}]"
+
+
+def swap_markdown(swaps: dict[str, Any]) -> list[str]:
+    """Flagged records with every word of an attribute swapped (pronouns, nouns, titles, names): paired changes."""
+    lines: list[str] = []
+    for name, a in swaps.get("attributes", {}).items():
+        lines += [(f"Flagged records with {name} words, swapped whole (pronoun grammar, nouns, titles, first names; "
+                   f"POS: {swaps['swapper']['pos']}): {a['n_eligible']:,} of {a['n_flagged']:,}; "
+                   f"{a['n_sampled']:,} swapped (seed {a['seed']}), {a['pairs']:,} pairs. Mean change after the "
+                   "swap (counterfactual - original) with t 95% intervals; label changes with Wilson intervals:"),
+                  "", "| direction | pairs | Δp_hate | Δp_offensive | label changes |", "|---|---|---|---|---|"]
+        if not a["pairs"]:
+            lines += ["| all | 0 | n/a | n/a | n/a |", ""]
+            continue
+        hate, off, lab = a["scores"]["p_hate"], a["scores"]["p_offensive"], a["labels"]["hate_label"]
+        rows = [("all", hate, off, lab)] + [(d, hate["by_direction"][d], off["by_direction"][d],
+                                             lab["by_direction"][d]) for d in hate["by_direction"]]
+        lines += [f"| {d} | {h['n']:,} | {_delta(h)} | {_delta(o)} | {_pct(f['rate'])} "
+                  f"[{_pct(f['ci_low'])}, {_pct(f['ci_high'])}] |" for d, h, o, f in rows]
+        lines.append("")
+    return lines
+
+
 def self_audit_markdown(section: dict[str, Any], *, max_rows: int = 10) -> list[str]:
     """The self-audit as markdown: over-flagged subgroups, template spreads, flagged-record swaps."""
     s, g = section["summary"], section["group_rates"]
@@ -47,4 +72,4 @@ def self_audit_markdown(section: dict[str, Any], *, max_rows: int = 10) -> list[
                    f"{_num(cf['mean_abs_delta_p_hate'])}, mean |Δp_offensive| "
                    f"{_num(cf['mean_abs_delta_p_offensive'])}; label changes for {_pct(flips['rate'])} of records "
                    f"[{_pct(flips['ci_low'])}, {_pct(flips['ci_high'])}]."), ""]
-    return lines
+    return lines + swap_markdown(section.get("counterfactual_swaps", {}))

@@ -21,6 +21,7 @@ POS_BACKENDS = ("rules", "spacy", "auto")
 _ARTICLE = re.compile(r"(?<![\w'])(an?)(\s+)$", re.IGNORECASE)
 _TITLE_NEXT = re.compile(r"\.?\s+[A-Z]")
 _OPENERS = " \t\"'“‘([«"
+_WORD = re.compile(r"\w+")
 
 
 class Swapped(NamedTuple):
@@ -88,6 +89,9 @@ class Swapper:
             raise UsageError(f"unknown pos backend {pos!r}; expected one of {', '.join(POS_BACKENDS)}")
         self.attributes = {a.name: a for a in attributes}
         self._regex = {a.name: attribute_regex(a) for a in attributes}
+        # first word of every term (names lower-cased): a text without one of these has nothing to swap
+        self._first_words = {a.name: frozenset(_WORD.findall(k)[0] for k in a.terms if _WORD.search(k))
+                             for a in attributes}
         self._nlp = None
         if pos != "rules":
             from biasaudit.text.spacy_pos import spacy_tagger
@@ -109,6 +113,17 @@ class Swapper:
     def swap(self, text: str, shifts: Mapping[str, int]) -> Swapped:
         """``text`` with each attribute moved by ``shifts[attribute]`` places (0 or absent: unchanged)."""
         return self.swap_many([text], [shifts])[0]
+
+    def finds(self, text: str, shifts: Mapping[str, int]) -> bool:
+        """Whether ``swap`` has a word to replace in ``text``: matching only, no part-of-speech work.
+
+        A set lookup of the text's words rules out most texts before the (slower) attribute regex runs.
+        """
+        words = set(_WORD.findall(text.lower()))
+        if not any(words & self._first_words[name] for name, shift in shifts.items()
+                   if shift % self.attributes[name].n_groups):
+            return False
+        return bool(self._hits(text, shifts))
 
     def swap_many(self, texts: Sequence[str], shifts: Sequence[Mapping[str, int]]) -> list[Swapped]:
         """``swap`` for many texts; with spaCy, only the texts holding "her"/"his" are tagged, in one pipe."""
