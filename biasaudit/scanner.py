@@ -35,6 +35,7 @@ from biasaudit.presets import get_preset, preset_options
 from biasaudit.report.aggregate import Aggregator, finish_scores
 from biasaudit.report.build import build_report, json_ready
 from biasaudit.report.collectors import build_collector
+from biasaudit.report.filtered import scan_policy
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
 from biasaudit.scan_state import PartialScan, input_fingerprint
@@ -249,7 +250,7 @@ def _progress(enabled: bool | None | Callable[[int], None]):
 # ---------------------------------------------------------------------------------------------------- scan
 def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any = None,
          out: str | os.PathLike | None = None, *, analyzer_options: dict[str, dict] | None = None,
-         progress: bool | None | Callable[[int], None] = None, resume: bool = False,
+         progress: bool | None | Callable[[int], None] = None, resume: bool = False, policy: Any = None,
          **options: Any) -> ScanResult:
     """Score every record of ``source`` (one path, ``-`` for stdin, or a list) and build the report.
 
@@ -263,6 +264,8 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     While running, ``out/.partial/`` holds the batches done so far; ``resume=True`` continues an interrupted
     scan from there (same settings and unchanged inputs, else UsageError) with the same final outputs.
     ``progress``: a tqdm bar on stderr (None: when it is a terminal), or a callable given the records done so far.
+    ``policy`` (a filter policy: YAML path, dict, ``"default"`` or ``"none"``; None applies the default one when
+    ``hate`` runs) adds the "who gets filtered out" section (``biasaudit.report.filtered.scan_policy``).
     """
     from biasaudit.io.readers import ReadStats, iter_records
 
@@ -298,6 +301,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
     if settings.lowercase:
         items = lowercased(items)
     built = build_many(analyzers, analyzer_options)
+    built, analyzer_options, filtered_out = scan_policy(policy, built, analyzer_options)
     columns = [c for a in built for c in a.columns]
     validate_gates(gates, columns)
 
@@ -329,6 +333,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
                                    options={"unit": settings.unit, "lowercase": settings.lowercase})
                    for name in (preset.collectors if preset else ())]
     collectors += [c for a in built for c in a.collectors()]  # e.g. the hate classifier's self-audit
+    collectors += [filtered_out] if filtered_out else []
     for table in partial.tables():  # a resumed scan: fold the saved batches first, one at a time
         _fold(table.to_pandas(), aggregator, collectors)
     schema = _arrow_schema(built)

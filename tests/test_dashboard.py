@@ -18,6 +18,7 @@ from biasaudit.dashboard.scan_page import too_large_message
 from biasaudit.errors import InputError
 from biasaudit.io import example_path
 from biasaudit.report.scan_dir import load_scan_dir
+from biasaudit.text.masking import mask_text
 
 SCRIPT_TEXT = "<script>document.title='pwned'</script> look at this"
 PROFANE_TEXT = "What the shit, that was close."  # mild profanity: enough to exercise masking (see test_masking)
@@ -64,7 +65,7 @@ TABLES = {"overview_rates": ("column", "value", "count"), "overview_scores": ("s
           "records_table": ("id", "text"), "compare_per_scan": ("metric", "scan", "value", "n"),
           "compare_diffs": ("metric", "difference"), "associations_table": ("test", "effect_size"),
           "associations_skipped": ("test", "reason"), "filter_groups": ("group", "drop_rate"),
-          "filter_dropped": ("id", "text", "p_offensive")}
+          "filter_dropped": ("id", "text", "p_offensive"), "filtered_out_groups": ("group", "share of dropped")}
 
 
 def frame(at: AppTest, key: str) -> pd.DataFrame:
@@ -204,12 +205,12 @@ def test_associations_page(association_scan, scans, monkeypatch):
 def test_filter_simulator_counts_who_is_dropped(scans, monkeypatch):
     main, _ = scans
     records = pd.read_parquet(main / "records.parquet")
-    at = goto(app(monkeypatch, main), "Filter simulator")
+    at = goto(app(monkeypatch, main), "Who gets filtered out")
     at.selectbox(key="filter_column").select("p_offensive").run()
     threshold = 0.3
     at.slider(key="filter_threshold_p_offensive").set_value(threshold).run()
     n_drop = int((records["p_offensive"] >= threshold).sum())
-    assert at.metric[0].value == f"{n_drop:,} of {len(records):,}"
+    assert metric(at, "records dropped") == f"{n_drop:,} of {len(records):,}"
     groups = frame(at, "filter_groups").set_index("group")
     mentions = IdentityLexicon.load().mentions(records["text"])
     dropped = (records["p_offensive"] >= threshold).to_numpy()
@@ -218,6 +219,65 @@ def test_filter_simulator_counts_who_is_dropped(scans, monkeypatch):
         assert groups.loc[family, "records"] == mask.sum()
         assert groups.loc[family, "dropped"] == (mask & dropped).sum()
     assert len(frame(at, "filter_dropped")) == n_drop
+
+
+def metric(at: AppTest, label: str) -> str:
+    (value,) = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def test_who_gets_filtered_out_shows_the_report_section_and_starts_at_the_policy(scans, monkeypatch):
+    """The scan ran hate, so its report has the default policy's section; the live view at the policy's own
+    threshold (p_hate > 0.5) must give the section's numbers, and other thresholds an independent count."""
+    main, _ = scans
+    records = pd.read_parquet(main / "records.parquet")
+    section = report(main)["sections"]["filtered_out"]
+    at = goto(app(monkeypatch, main), "Who gets filtered out")
+    assert at.selectbox(key="filter_column").value == "p_hate"
+    assert at.slider(key="filter_threshold_p_hate").value == 0.5
+    p_hate = records["p_hate"].to_numpy()
+    assert metric(at, "flagged by the policy") == f"{section['dropped']['count']:,} of {len(records):,}"
+    assert metric(at, "records dropped") == f"{int((p_hate > 0.5).sum()):,} of {len(records):,}"
+    shown = frame(at, "filtered_out_groups").set_index("group")
+    live = frame(at, "filter_groups").set_index("group")
+    for g in section["identity"]["groups"]:
+        if g["mentions"] and "/" not in g["group"]:
+            assert shown.loc[g["group"], "mentions"] == g["mentions"] == live.loc[g["group"], "records"]
+            assert live.loc[g["group"], "dropped"] == g["dropped"]["count"]
+    assert len(at.get("vega_lite_chart")) == len(section["scores"]) + 2  # each sweep, live shares and drop rates
+    at.slider(key="filter_threshold_p_hate").set_value(0.1).run()
+    mentions = IdentityLexicon.load().mentions(records["text"])
+    live = frame(at, "filter_groups").set_index("group")
+    for family in IdentityLexicon.load().groups:
+        mask = mentions[family].to_numpy()
+        assert live.loc[family, "dropped"] == (mask & (p_hate > 0.1)).sum()
+    assert metric(at, "records dropped") == f"{int((p_hate > 0.1).sum()):,} of {len(records):,}"
+
+
+def test_dropped_records_are_masked_until_revealed(scans, monkeypatch):
+    main, _ = scans
+    at = goto(app(monkeypatch, main), "Who gets filtered out")
+    at.selectbox(key="filter_column").select("p_offensive").run()
+    lowest = float(pd.read_parquet(main / "records.parquet")["p_offensive"].min())
+    at.slider(key="filter_threshold_p_offensive").set_value(lowest).run()  # at or above the minimum: every record
+    texts = frame(at, "filter_dropped")["text"].tolist()
+    assert SCRIPT_TEXT in texts and PROFANE_TEXT not in texts and mask_text(PROFANE_TEXT) in texts
+    at.toggle(key="filter_reveal").set_value(True).run()
+    assert PROFANE_TEXT in frame(at, "filter_dropped")["text"].tolist()
+
+
+def test_who_gets_filtered_out_without_a_policy_section(tmp_path, monkeypatch):
+    corpus = tmp_path / "c.jsonl"
+    texts = ["What a lovely day with my grandmother.", "This is awful, terrible and sad.",
+             "The muslim family next door is kind.", "A horrible week for the old man."]
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
+    biasaudit.scan(str(corpus), "sentiment", out=tmp_path / "s", progress=False)
+    at = goto(app(monkeypatch, tmp_path / "s"), "Who gets filtered out")
+    assert "no policy section" in at.caption[0].value
+    compound = biasaudit.analyze(texts, "sentiment")["vader_compound"]
+    at.selectbox(key="filter_column").select("vader_compound").run()
+    at.slider(key="filter_threshold_vader_compound").set_value(0.0).run()
+    assert metric(at, "records dropped") == f"{int((compound >= 0).sum())} of 4"
 
 
 def test_simulate_filter_on_a_hand_built_corpus():
@@ -247,7 +307,7 @@ def test_missing_and_corrupted_scans_give_messages_not_tracebacks(scans, tmp_pat
     assert "report.json is not valid JSON" in errors
     assert "records.parquet cannot be read" in errors
     assert at.metric[0].value == f"{report(main)['counts']['read']:,}"  # the good scan still opens
-    for page in ("Breakdowns", "Records", "Compare", "Associations", "Filter simulator", "Scan"):
+    for page in ("Breakdowns", "Records", "Compare", "Associations", "Who gets filtered out", "Scan"):
         goto(at, page)
     with pytest.raises(InputError, match="with report.json and records.parquet"):
         load_scan_dir(tmp_path)

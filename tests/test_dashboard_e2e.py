@@ -103,6 +103,14 @@ def test_overview_and_records_in_a_real_browser(served, tmp_path):
             assert shown.locator("script").count() == 0  # ... not made an element
             assert page.title() == "biasaudit"  # ... and never ran (it would retitle the page)
             page.screenshot(path=tmp_path / "records.png", full_page=True)
+
+            section = report["sections"]["filtered_out"]  # hate ran: the default policy's section
+            page.get_by_test_id("stSidebar").get_by_test_id("stRadioGroup").get_by_text(
+                "Who gets filtered out", exact=True).click()
+            flagged = f"{section['dropped']['count']:,} of {counts['scored']:,}"
+            expect(values.first).to_have_text(flagged, timeout=30_000)  # the report's section, then the live view
+            expect(values.nth(1)).to_have_text(flagged)  # at the policy's own threshold: the same count
+            expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
         finally:
             browser.close()
     assert (tmp_path / "overview.png").stat().st_size > 10_000 and (tmp_path / "records.png").stat().st_size > 10_000

@@ -72,4 +72,5 @@ def test_scan_engines_give_the_same_records_and_report(local_ray, corpus, tmp_pa
     assert on_ray.records.equals(local.records)
     for key in ("counts", "scores", "labels", "flags", "breakdowns", "sections"):
         assert on_ray.report[key] == local.report[key], key
+    assert local.report["sections"]["filtered_out"]["n"] == len(TEXTS)  # the default policy's section, as hate ran
     assert on_ray.report["reproducibility"]["settings"]["engine"] == "ray"

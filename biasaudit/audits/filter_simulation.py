@@ -29,13 +29,17 @@ class FilterSimulation:
 
 def simulate_filter(records: pd.DataFrame, column: str, threshold: float, *,
                     mentions: pd.DataFrame | None = None, lexicon: IdentityLexicon | None = None,
-                    subgroups: bool = False) -> FilterSimulation:
-    """Drop records whose ``column`` is at or above ``threshold`` (NaN scores are kept) and compare groups.
+                    subgroups: bool = False, op: str = ">=") -> FilterSimulation:
+    """Drop records whose ``column`` ``op`` ``threshold`` holds (default: at or above; a filter policy rule's
+    operator otherwise; NaN scores are kept) and compare groups.
 
     ``mentions`` (``IdentityLexicon.mentions`` of the texts) may be passed in to reuse it across thresholds.
     """
+    from biasaudit.filtering.policy import OPERATORS
+
     values = records[column].to_numpy(dtype=np.float64)
-    dropped = np.nan_to_num(values, nan=-np.inf) >= threshold
+    with np.errstate(invalid="ignore"):
+        dropped = OPERATORS[op](values, threshold)  # NaN compares False: kept
     if mentions is None:
         mentions = (lexicon or IdentityLexicon.load()).mentions(records["text"])
     names = [c for c in mentions.columns if ("/" in c) == subgroups]

@@ -5,7 +5,7 @@ over-represented among dropped records.
 """
 from __future__ import annotations
 
-FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "hf")
+from biasaudit.io.readers import FORMATS
 
 
 def add_parser(sub) -> None:

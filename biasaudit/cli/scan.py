@@ -64,6 +64,10 @@ def add_parser(sub) -> None:
     p.add_argument("--associations", action="store_true",
                    help="also train word vectors on the corpus and run the WEAT tests on them "
                         "(options: --option associations.KEY=VALUE)")
+    p.add_argument("--policy", default=None, metavar="POLICY",
+                   help="filter policy YAML, 'default' or 'none': adds a 'who gets filtered out' section (identity "
+                        "groups among kept vs dropped records, score quantiles, threshold sweep), running the "
+                        "policy's analyzers if needed; default: the shipped policy when hate runs")
     p.add_argument("--show-offensive", action="store_true",
                    help="show slurs and profanities unmasked in report.md/report.html (masked by default)")
     p.add_argument("--resume", action="store_true",
@@ -90,7 +94,7 @@ def run(args) -> int:
         with _sigterm_as_interrupt():
             result = scan(inputs, analyzers=args.analyzers, out=args.out,
                           analyzer_options=parse_options(args.option), progress=None if not args.quiet else False,
-                          resume=args.resume, format=args.format, text_field=args.text_field,
+                          resume=args.resume, policy=args.policy, format=args.format, text_field=args.text_field,
                           id_field=args.id_field, dialogue=dialogue, limit=args.limit, sample=args.sample,
                           seed=args.seed, batch_size=args.batch_size, workers=args.workers,
                           engine=args.engine, address=args.address,
@@ -163,6 +167,10 @@ def print_summary(report: dict, out: str | None) -> None:
         print(f"  {name:<24} mean {fmt(s['mean'])}  std {fmt(s['std'])}  (n={s['n']:,})")
     if detail:
         print(f"  ({detail} detail columns, e.g. model features, in report.json)")
+    filtered = report["sections"].get("filtered_out")
+    if filtered:
+        print(f"  policy {filtered['policy']['source']} ({' or '.join(filtered['policy']['rules'])}) flags "
+              f"{fmt_rate(filtered['dropped'])}; who gets filtered out: see the report")
     if out:
         print(f"wrote {out}/report.html, report.md, report.json, records.parquet"
               + (", rejected.jsonl" if c["rejected"] else ""))

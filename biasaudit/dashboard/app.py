@@ -7,8 +7,8 @@ from biasaudit.dashboard import associations, breakdowns, compare, filters, over
 from biasaudit.dashboard.state import add_path, load_all, scan_paths
 
 SINGLE_SCAN_PAGES = {"Overview": overview.render, "Breakdowns": breakdowns.render, "Records": records.render,
-                     "Associations": associations.render, "Filter simulator": filters.render}
-PAGES = ["Overview", "Breakdowns", "Records", "Compare", "Associations", "Filter simulator", "Scan"]
+                     "Associations": associations.render, "Who gets filtered out": filters.render}
+PAGES = ["Overview", "Breakdowns", "Records", "Compare", "Associations", "Who gets filtered out", "Scan"]
 
 
 def main() -> None:

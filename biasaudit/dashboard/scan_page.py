@@ -15,9 +15,9 @@ import streamlit as st
 from biasaudit.analyzers.registry import available
 from biasaudit.dashboard.state import add_path, scan_paths
 from biasaudit.errors import BiasauditError
+from biasaudit.io.readers import FORMATS
 from biasaudit.scanner import scan
 
-FORMATS = ("auto", "jsonl", "csv", "tsv", "parquet", "txt", "transcript", "ubuntu", "outputs")
 #: Upload limit in MB: `biasaudit dashboard --max-upload-mb` sets it (and Streamlit's server.maxUploadSize).
 MAX_UPLOAD_ENV = "BIASAUDIT_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 200

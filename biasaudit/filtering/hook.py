@@ -52,9 +52,14 @@ class FilterHook:
     [None, 'vader_compound<-0.5']
     """
 
-    def __init__(self, policy: str | Path | Mapping[str, Any] | Policy | None = None) -> None:
+    def __init__(self, policy: str | Path | Mapping[str, Any] | Policy | None = None,
+                 analyzers: Sequence[Analyzer] | None = None) -> None:
+        """``analyzers``: already-built ones (a scan's) whose columns the rules read, so none are built again."""
         self.policy = Policy.load(policy)
         self._analyzers: list[Analyzer] | None = None
+        if analyzers is not None:
+            self.policy.check_columns(_columns(analyzers))
+            self._analyzers = list(analyzers)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"policy": self.policy}  # workers rebuild the analyzers; models never travel in pickles

@@ -16,9 +16,10 @@ from typing import Any
 ENTRY_POINT_GROUP = "biasaudit.report_sections"
 BUILTIN = {"hate_self_audit": "biasaudit.audits.self_audit_report:self_audit_markdown",
            "associations": "biasaudit.associations.report:associations_markdown",
-           "henderson2018": "biasaudit.report.henderson:henderson_markdown"}
+           "henderson2018": "biasaudit.report.henderson:henderson_markdown",
+           "filtered_out": "biasaudit.report.filtered:filtered_out_markdown"}
 TITLES = {"hate_self_audit": "Hate classifier self-audit", "associations": "Associations the corpus teaches",
-          "henderson2018": "Henderson et al. (2018) Table 1"}
+          "henderson2018": "Henderson et al. (2018) Table 1", "filtered_out": "Who gets filtered out"}
 
 
 @cache
