@@ -98,6 +98,17 @@ def test_overview_counts_rates_and_scores_match_report(scans, monkeypatch):
     assert groups.loc[("(whole corpus)", "offensive"), "count"] == corpus["offensive"]["count"]
 
 
+def test_overview_shows_the_self_audit_counterfactual_sensitivity(scans, monkeypatch):
+    main, _ = scans
+    audit = report(main)["sections"]["hate_self_audit"]
+    at = app(monkeypatch, main)
+    shown = "\n".join(m.value for m in at.markdown)
+    for family, f in audit["counterfactual_templates"]["families"].items():
+        assert f"| {family} | {f['p_hate_spread']:.3f} | {f['p_hate_max_term']} |" in shown
+    swaps = audit["counterfactual_swaps"]["attributes"]["gender"]
+    assert f"{swaps['n_eligible']:,} of {swaps['n_flagged']:,}" in shown
+
+
 def test_breakdowns_match_report_for_every_dimension(scans, monkeypatch):
     main, _ = scans
     rep = report(main)

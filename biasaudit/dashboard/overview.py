@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from biasaudit.audits.self_audit_report import self_audit_markdown
 from biasaudit.dashboard.charts import histogram_chart, interval_chart
 from biasaudit.report.scan_dir import ScanDir
 
@@ -103,3 +104,7 @@ def _group_rates(report: dict) -> None:
     interval_chart(frame, "group", "rate", "ci_low", "ci_high", color="label", title="share labelled")
     with st.expander("Group rates as numbers"):
         st.dataframe(frame, hide_index=True, key="overview_groups")
+    if "counterfactual_templates" in section:
+        with st.expander("Counterfactual sensitivity: does the classifier's score move when only the identity "
+                         "term changes?"):
+            st.markdown("\n".join(self_audit_markdown(section)), unsafe_allow_html=False)
