@@ -1,0 +1,121 @@
+"""The fast Pattern port and the fast linguistic_bias analyzer give exactly main's outputs (tests/oracles/).
+
+Thousands of texts: real tweets, the 41 rated news sentences, the bundled dialogues, bench-style chat and doc
+records, and adversarial strings (slashes, '&slash;', abbreviations, numbers, quotes, brackets, emoticons,
+URLs, entities, blank lines, non-ASCII, very long). Floats are compared bit for bit, strings exactly.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT, shared_path
+from oracles import linguistic_bias_reference as lb_ref
+from oracles import pattern_en_reference as pe_ref
+from oracles.pattern_en_reference import sentence as sentence_ref
+from oracles.pattern_en_reference import tagger as tagger_ref
+from oracles.pattern_en_reference import tokenizer as tokenizer_ref
+
+from biasaudit.analyzers.linguistic_bias import LinguisticBiasAnalyzer
+from biasaudit.io import example_path
+from biasaudit.text import pattern_en
+from biasaudit.text.batch import TextBatch
+from biasaudit.text.pattern_en import sentence, tagger, tokenizer
+
+_PIECES = (
+    "/", "a/b", "and/or", "1/2", "w/", "O", "O/O", "&slash;", "x&slash;y", "&", "O&slash;", "//", "/O/", "http://t.co/x",
+    "www.example.com", "me@example.org", "U.S.", "Mr.", "Dr.", "e.g.", "i.e.", "etc.", "vs.", "A.", "Jan.",
+    "3.5", "12,000", "$20", "50%", "10:30", "2015", "-", "--", "...", "..", "!", "?", "?!", ".", ",", ";", ":",
+    '"', "'", "''", "``", "(", ")", "[", "]", "{", "}", "( ! )", "(!)", ":)", ": )", ":-(", "; )", ":'(", "<3",
+    "XD", "o_O", "\n\n", "\n", "\r\n", "\t", "  ", "can't", "I'm", "don't", "we'll", "it's", "you're", "cannot",
+    "gonna", "'tis", "New", "York", "new york", "United", "States", "Barack", "Obama", "Google", "London",
+    "RT", "@user", "#tag", "lol", "Certainly", "not", "very", "would", "might", "must", "really", "probably",
+    "know", "think", "said", "fact", "data", "scientists", "of course", "There are", "many people", "if",
+    "wish", "hope", "were", "I", "we", "our", "Let", "Do", "you", "will", "ought", "to", "that", "is", "It",
+    "important", "be", "the", "a", "cats", "taxes", "mothers-in-law", "running", "Zorblax", "zorblaxing",
+    "unkindly", "café", "naïve", "\u2019", "\u201chi\u201d", "\xa0", "—", "😀", "Ünïcode", "x" * 40,
+    "STAART", "NNP", "VB", "-LRB-",
+)
+
+
+def _adversarial(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = ["", " ", ".", "/", "&slash;", "O", "\n\n\n", "a.b.c.", "Hi. Hi. Hi.", "A. B. C. D.", ". . . .",
+           "Yes! No? Maybe.", '"Go." "Stop." Then', "He left.Certainly not.", "x/y. z/w. O/O."]
+    for _ in range(n):
+        k = rng.randint(1, 25)
+        sep = rng.choice((" ", " ", " ", "", "\n"))
+        out.append(sep.join(rng.choice(_PIECES) for _ in range(k)))
+    chars = "abXYO .,!?'\"/():;-$%09\n&@#é\t"
+    out += ["".join(rng.choice(chars) for _ in range(rng.randint(1, 60))) for _ in range(n // 2)]
+    out.append(" ".join(rng.choice(_PIECES) for _ in range(3000)))  # very long
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[str]:
+    texts: list[str] = []
+    with open(shared_path("data", "davidson", "labeled_train.csv"), newline="", encoding="utf-8") as fh:
+        texts += [row["tweet"] for row in csv.DictReader(fh)][:2500]
+    with open(shared_path("data", "hutto_bsd", "collapsedData.csv"), newline="", encoding="utf-8") as fh:
+        texts += [row["text"] for row in csv.DictReader(fh)]
+    with open(example_path(), encoding="utf-8") as fh:
+        texts += [turn["text"] for line in fh for turn in json.loads(line)["turns"]]
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import text, vocabulary
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    words, weights = vocabulary()
+    rng = random.Random(2015)
+    texts += [text(rng, "chat", words, weights) for _ in range(1500)]
+    texts += [text(rng, "doc", words, weights) for _ in range(150)]
+    return texts + _adversarial(1500, seed=11)
+
+
+def test_corpus_is_large_and_varied(corpus):
+    assert len(corpus) > 5000
+    assert sum("/" in t for t in corpus) > 300 and sum(t.count(". ") > 1 for t in corpus) > 300
+
+
+def test_tokens_tags_words_modality_and_mood_equal_the_oracle(corpus):
+    for text in corpus:
+        tokens = tokenizer.find_tokens(text)
+        assert tokens == tokenizer_ref.find_tokens(text), text
+        for sent in tokens:
+            assert tagger.find_tags(list(sent)) == tagger_ref.find_tags(list(sent)), text
+        assert sentence.sentence_words(text) == sentence_ref.sentence_words(text), text
+        assert pattern_en.parse(text) == pe_ref.parse(text), text
+        m, md = pattern_en.modality_and_mood(text)
+        m_ref = pe_ref.modality(text)
+        assert np.float64(m).view(np.int64) == np.float64(m_ref).view(np.int64), text
+        assert pattern_en.modality(text) == m and md == pattern_en.mood(text) == pe_ref.mood(text), text
+
+
+def _same_columns(got: dict, want: dict) -> None:
+    assert list(got) == list(want)
+    for name, ref in want.items():
+        value = got[name]
+        if isinstance(ref, np.ndarray):
+            assert value.dtype == ref.dtype, name
+            if ref.dtype.kind == "f":
+                np.testing.assert_array_equal(value.view(np.int64), ref.view(np.int64), err_msg=name)
+            else:
+                np.testing.assert_array_equal(value, ref, err_msg=name)
+        else:
+            assert value == ref, name
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"variant": "henderson2018"}, {"extras": True}, {"variant": "henderson2018", "extras": True},
+    {"modality": False, "extras": True}, {"liwc_wildcards": "prefix", "suffix": "x"},
+])
+def test_every_analyzer_column_equals_the_oracle(corpus, options):
+    fast, slow = LinguisticBiasAnalyzer(**options), lb_ref.LinguisticBiasAnalyzer(**options)
+    for start in range(0, len(corpus), 1000):
+        chunk = corpus[start:start + 1000]
+        _same_columns(fast.analyze_batch(TextBatch(chunk)), slow.analyze_batch(TextBatch(chunk)))
