@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, shared_path
 from oracles import linguistic_bias_reference as lb_ref
-from oracles import pattern_en_reference as pe_ref
+from oracles.pattern_en_reference import epistemic as epistemic_ref
+from oracles.pattern_en_reference import lemmatizer as lemmatizer_ref
+from oracles.pattern_en_reference import moods as moods_ref
 from oracles.pattern_en_reference import sentence as sentence_ref
 from oracles.pattern_en_reference import tagger as tagger_ref
 from oracles.pattern_en_reference import tokenizer as tokenizer_ref
@@ -84,16 +86,17 @@ def test_corpus_is_large_and_varied(corpus):
 
 def test_tokens_tags_words_modality_and_mood_equal_the_oracle(corpus):
     for text in corpus:
-        tokens = tokenizer.find_tokens(text)
-        assert tokens == tokenizer_ref.find_tokens(text), text
-        for sent in tokens:
-            assert tagger.find_tags(list(sent)) == tagger_ref.find_tags(list(sent)), text
-        assert sentence.sentence_words(text) == sentence_ref.sentence_words(text), text
-        assert pattern_en.parse(text) == pe_ref.parse(text), text
+        tokens = tokenizer_ref.find_tokens(text)
+        assert tokenizer.find_tokens(text) == tokens, text
+        tagged = [tagger_ref.find_tags(list(sent)) for sent in tokens]
+        assert [tagger.find_tags(list(sent)) for sent in tokens] == tagged, text
+        assert pattern_en.parse(text) == [[(w, t, lemmatizer_ref.lemma(w, t)) for w, t in s] for s in tagged], text
+        words = sentence_ref.sentence_words(text)
+        assert sentence.sentence_words(text) == words, text
         m, md = pattern_en.modality_and_mood(text)
-        m_ref = pe_ref.modality(text)
-        assert np.float64(m).view(np.int64) == np.float64(m_ref).view(np.int64), text
-        assert pattern_en.modality(text) == m and md == pattern_en.mood(text) == pe_ref.mood(text), text
+        assert np.float64(m).view(np.int64) == np.float64(epistemic_ref.modality(words)).view(np.int64), text
+        assert md == moods_ref.mood(words), text
+        assert pattern_en.modality(text) == m and pattern_en.mood(text) == md, text
 
 
 def _same_columns(got: dict, want: dict) -> None:
@@ -119,3 +122,20 @@ def test_every_analyzer_column_equals_the_oracle(corpus, options):
     for start in range(0, len(corpus), 1000):
         chunk = corpus[start:start + 1000]
         _same_columns(fast.analyze_batch(TextBatch(chunk)), slow.analyze_batch(TextBatch(chunk)))
+
+
+def test_tagger_equals_the_oracle_on_rule_and_entity_words():
+    """Token lists built from the words the context and morphology rules and the entity list test, mixed with
+    unknown, capitalised and number-like words: every rule kind and the entity/URL pass get exercised."""
+    from biasaudit.text.pattern_en import _data
+
+    rule_words = sorted({a for r in _data.context() for a in r[3:5]} | {r[1] for r in _data.morphology()})
+    entity_words = sorted({w for e in _data.entities().values() for words in e for w in words})
+    entity_words += [w.title() for w in entity_words[:200]]
+    odd = ["Zorblax", "zorblaxing", "unkindly", "flurbs", "re-tweet", "12,500", "3:30", "http://x.org",
+           "www.a.com", "a@b.co", "STAART", "O", "a/b", "pers"]
+    rng = random.Random(7)
+    for _ in range(4000):
+        pool = rng.choice((rule_words, entity_words, odd, rule_words + odd))
+        tokens = [rng.choice(pool) for _ in range(rng.randint(1, 14))]
+        assert tagger.find_tags(list(tokens)) == tagger_ref.find_tags(list(tokens)), tokens

@@ -88,31 +88,67 @@ def _tables_for(tag: str) -> tuple[tuple[dict[str, float], int], ...]:
     return tuple((table, weight) for prefix, table, weight in _BY_PREFIX if tag.startswith(prefix))
 
 
+# What the previous word does to a score: nothing, a modifier (weight + 1) or a negation (k -> -k / 2).
+_PLAIN, _BOOSTED, _NEGATED = 0, 1, 2
+_Terms = tuple[tuple[float, ...], int]  # the increments of n, in Pattern's order, and of m
+
+
+def _terms(tag: str | None, key: str, before: int) -> _Terms:
+    """The terms one word adds to n (in the order Pattern adds them, so the float sum is the same) and to m."""
+    increments, m = [], 0
+    if tag:
+        for table, weight in _tables_for(tag):
+            k = table.get(key)
+            if k is not None:
+                weight += before == _BOOSTED
+                increments.append(weight * (-k * 0.5 if before == _NEGATED else k))
+                m += weight
+        if tag in _FACTUAL:
+            increments.append(0.75)
+            m += 1
+    return tuple(increments), m
+
+
+_WordInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None]
+_infos: dict[Word, _WordInfo] = {}
+_CACHE_LIMIT = 1 << 17
+
+
+def _info(w: Word) -> _WordInfo:
+    """(what this word does to the next one, its terms after a plain/modifier/negation word or None)."""
+    info = _infos.get(w)
+    if info is None:
+        if len(_infos) >= _CACHE_LIMIT:
+            _infos.clear()
+        lower = w.string.lower()
+        effect = _BOOSTED if lower in _MODIFIERS else _NEGATED if lower in _NEGATIONS else _PLAIN
+        key = w.lemma or lower
+        terms = tuple(_terms(w.type, key, before) for before in (_PLAIN, _BOOSTED, _NEGATED))
+        info = _infos[w] = (effect, None if terms[0] == ((), 0) else terms)
+    return info
+
+
 def modality(words: list[Word]) -> float:
-    """Epistemic modality in [-1, 1]; 1.0 when nothing modal is found. Unrounded."""
+    """Epistemic modality in [-1, 1]; 1.0 when nothing modal is found. Unrounded.
+
+    Per word the work is memoised (``_info``); the sum runs over the same terms in the same order as
+    Pattern's loop, so the result is the same double.
+    """
     n, m = 0.0, 0
-    r = " ".join(w.string for w in words).rstrip(" .!")
+    r = " ".join([w.string for w in words]).rstrip(" .!")
     for phrase, k in WEASEL_PHRASES:
         if phrase in r:
             n += k
             m += 2
-    prev = None
+    before = _PLAIN
     for w in words:
-        tag = w.type
-        if tag:
-            key = w.lemma or w.string.lower()
-            boost = prev in _MODIFIERS
-            negated = prev in _NEGATIONS
-            for table, weight in _tables_for(tag):
-                k = table.get(key)
-                if k is not None:
-                    weight += boost
-                    n += weight * (-k * 0.5 if negated else k)
-                    m += weight
-            if tag in _FACTUAL:
-                n += 0.75
-                m += 1
-        prev = w.string.lower()
+        effect, terms = _infos.get(w) or _info(w)
+        if terms is not None:
+            increments, dm = terms[before]
+            for d in increments:
+                n += d
+            m += dm
+        before = effect
     if m == 0:
         return 1.0
     return max(-1.0, min(n / m, 1.0))

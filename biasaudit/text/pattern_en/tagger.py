@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from biasaudit.text.pattern_en import _data
 
@@ -18,7 +19,7 @@ _MORPH_CMDS = frozenset(
     ("word", "char", "haspref", "hassuf", "addpref", "addsuf", "deletepref", "deletesuf", "goodleft", "goodright")
 )
 _MORPH_CMDS = _MORPH_CMDS | frozenset("f" + c for c in _MORPH_CMDS)
-_PAD = ("STAART", "STAART")
+_PAD = ["STAART"] * 3  # Pattern pads each side with three (word, tag) = ("STAART", "STAART")
 
 
 @lru_cache(maxsize=1)
@@ -81,112 +82,201 @@ _ALL_OF = {
     "wdand2tagbfr": ((-2, 1), (0, 0)), "wdand2tagaft": ((0, 0), (2, 1)), "lbigram": ((-1, 0), (0, 0)),
     "rbigram": ((0, 0), (1, 0)), "prevbigram": ((-2, 1), (-1, 1)), "nextbigram": ((1, 1), (2, 1)),
 }
-# Per from-tag: (single, pairs). single: ((offset, field), {value: rank}) — every command that tests one
-# position (including each position of a "1or2"-style command) merged; pairs: ((pos1, pos2), {(v1, v2): rank}).
-_Index = tuple[tuple[tuple[int, int, dict], ...], tuple[tuple[int, int, int, int, dict], ...]]
+_CURRENT_WORD = (0, 0)
 
 
-def _merge(into: dict, key, rank: int) -> None:
-    if rank > into.get(key, -1):
-        into[key] = rank
+class _Rules(NamedTuple):
+    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks.
+
+    ``by_word``: current word -> (rank of a rule on that word alone or -1, ((offset, field, value, rank), ...)
+    for rules on that word and one other position); ``tags``/``words``: (offset, {value: rank}) for rules on
+    one other position; ``pairs``: (offset1, field1, offset2, field2, {value1: {value2: rank}}).
+    """
+
+    by_word: dict[str, tuple[int, tuple[tuple[int, int, str, int], ...]]]
+    tags: tuple[tuple[int, dict[str, int]], ...]
+    words: tuple[tuple[int, dict[str, int]], ...]
+    pairs: tuple[tuple[int, int, int, int, dict[str, dict[str, int]]], ...]
+
+
+def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]]:
+    """(from-tag, to-tag, conditions) per rule in rank order; a "1or2"-style rule becomes one rule per position.
+    Commands Pattern's or-chain does not test never fire and are kept as rules without a way to fire."""
+    out = []
+    for r in _data.context():
+        cmd, args = r[2].lower(), (r[3], r[4] if len(r) > 4 else "")
+        if cmd in _ANY_OF:
+            alternatives = tuple(((off, field, args[0]),) for off, field in _ANY_OF[cmd])
+        elif cmd in _ALL_OF:
+            alternatives = (tuple((off, field, a) for (off, field), a in zip(_ALL_OF[cmd], args)),)
+        else:
+            alternatives = ()
+        out.append((r[0], r[1], alternatives))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _context_index() -> tuple[dict[str, _Index], dict[int, str]]:
-    """(from-tag -> its rules and the "*" rules by trigger position, rank -> new tag); later rules rank higher."""
-    single: dict[str, dict[tuple[int, int], dict]] = {}
-    pairs: dict[str, dict[tuple, dict]] = {}
-    to_tag: dict[int, str] = {}
-    for rank, r in enumerate(_data.context()):
-        frm, cmd, args = r[0], r[2].lower(), (r[3], r[4] if len(r) > 4 else "")
-        positions = _ANY_OF.get(cmd) or _ALL_OF.get(cmd)
-        if positions is None:
-            continue  # a command Pattern's or-chain does not test never fires
-        to_tag[rank] = r[1]
-        if cmd in _ANY_OF or len(positions) == 1:
-            for pos in positions:
-                _merge(single.setdefault(frm, {}).setdefault(pos, {}), args[0], rank)
-        else:
-            _merge(pairs.setdefault(frm, {}).setdefault(positions, {}), args, rank)
+def _context_index() -> tuple[dict[str, _Rules], tuple[str, ...]]:
+    """(from-tag -> the rules it and "*" can fire, rank -> new tag); later rules rank higher, the highest wins."""
+    rules = _rule_conditions()
     index = {}
-    for tag in set(single) | set(pairs) | {"*"}:
-        one: dict[tuple[int, int], dict] = {}
-        two: dict[tuple, dict] = {}
-        for src, dst in ((single, one), (pairs, two)):
-            for frm in ("*", tag) if tag != "*" else ("*",):
-                for pos, keys in src.get(frm, {}).items():
-                    merged = dst.setdefault(pos, {})
-                    for key, rank in keys.items():
-                        _merge(merged, key, rank)
-        index[tag] = (tuple((o, f, keys) for (o, f), keys in one.items()),
-                      tuple((o1, f1, o2, f2, keys) for ((o1, f1), (o2, f2)), keys in two.items()))
-    return index, to_tag
+    for tag in {frm for frm, _, _ in rules}:
+        by_word: dict[str, list] = {}
+        tags: dict[int, dict[str, int]] = {}
+        words: dict[int, dict[str, int]] = {}
+        pairs: dict[tuple[int, int, int, int], dict[str, dict[str, int]]] = {}
+        for rank, (frm, _, alternatives) in enumerate(rules):
+            if frm not in (tag, "*"):
+                continue
+            for conds in alternatives:  # later ranks overwrite: the dicts keep each key's highest rank
+                if len(conds) == 1 and conds[0][:2] == _CURRENT_WORD:
+                    by_word.setdefault(conds[0][2], [-1, []])[0] = rank
+                elif len(conds) == 1:
+                    off, field, value = conds[0]
+                    (words if field == 0 else tags).setdefault(off, {})[value] = rank
+                elif _CURRENT_WORD in (conds[0][:2], conds[1][:2]):
+                    mine, other = conds if conds[0][:2] == _CURRENT_WORD else conds[::-1]
+                    by_word.setdefault(mine[2], [-1, []])[1].append((*other, rank))
+                else:
+                    (o1, f1, v1), (o2, f2, v2) = conds
+                    pairs.setdefault((o1, f1, o2, f2), {}).setdefault(v1, {})[v2] = rank
+        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()},
+                            tuple(tags.items()), tuple(words.items()),
+                            tuple((*k, v) for k, v in pairs.items()))
+    return index, tuple(to for _, to, _ in rules)
+
+
+def _context_tags(words: list[str], tags: list[str]) -> list[str]:
+    """Brill context rules, left to right: at each token every rule tests its original tag (and the new tags of
+    the tokens before it); the highest-ranked (last in the file) rule that fires decides."""
+    index, to_tag = _context_index()
+    star = index["*"]
+    w = _PAD + words + _PAD
+    t = _PAD + tags + _PAD
+    fields = (w, t)
+    for i in range(3, len(t) - 3):
+        rules = index.get(t[i], star)
+        best = -1
+        own = rules.by_word.get(w[i])
+        if own is not None:
+            best, conds = own
+            for off, field, value, rank in conds:
+                if rank > best and fields[field][i + off] == value:
+                    best = rank
+        for off, keys in rules.tags:
+            rank = keys.get(t[i + off])
+            if rank is not None and rank > best:
+                best = rank
+        for off, keys in rules.words:
+            rank = keys.get(w[i + off])
+            if rank is not None and rank > best:
+                best = rank
+        for o1, f1, o2, f2, keys in rules.pairs:
+            second = keys.get(fields[f1][i + o1])
+            if second is not None:
+                rank = second.get(fields[f2][i + o2])
+                if rank is not None and rank > best:
+                    best = rank
+        if best >= 0:
+            t[i] = to_tag[best]
+    return t[3:-3]
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
-    """Left to right; at each token every rule tests its original tag and the last matching rule decides."""
-    index, to_tag = _context_index()
-    star = index["*"]
-    t = [_PAD] * 3 + tagged + [_PAD] * 3
-    for i in range(3, len(t) - 3):
-        single, pairs = index.get(t[i][1], star)
-        best = -1
-        for off, field, keys in single:
-            rank = keys.get(t[i + off][field])
-            if rank is not None and rank > best:
-                best = rank
-        for o1, f1, o2, f2, keys in pairs:
-            rank = keys.get((t[i + o1][f1], t[i + o2][f2]))
-            if rank is not None and rank > best:
-                best = rank
-        if best >= 0:
-            t[i] = [t[i][0], to_tag[best]]
-    tagged[:] = t[3:-3]
+    """``_context_tags`` on ``[[word, tag], ...]``, in place."""
+    new = _context_tags([w for w, _ in tagged], [t for _, t in tagged])
+    for token, tag in zip(tagged, new):
+        token[1] = tag
+
+
+@lru_cache(maxsize=1)
+def _entity_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """First word -> (its entities' words without the type word, tag suffix) in file order."""
+    return {first: tuple((tuple(e[:-1]), "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (tuple(e), "")
+                         for e in ents)
+            for first, ents in _data.entities().items()}
+
+
+def _entity_tags(words: list[str], tags: list[str]) -> None:
+    """URLs and e-mail addresses become NNP; known names (longest listed first wins) NNP with a type suffix."""
+    lowered = [w.lower() for w in words]
+    ents = _entity_index()
+    joined = " ".join(lowered)
+    urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
+    if not urls and ents.keys().isdisjoint(lowered):
+        return
+    after = 0  # tokens before this index belong to an entity already found
+    for i, w in enumerate(lowered):
+        if i < after:
+            continue
+        if urls and ("@" in w or w.startswith(("http://", "www."))) and (
+                _URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
+            tags[i] = "NNP"
+        for entity, suffix in ents.get(w, ()):
+            if entity == tuple(lowered[i:i + len(entity)]):
+                span = max(len(entity), 1)
+                for k in range(i, i + span):
+                    tags[k] = (tags[k] if tags[k] == "NNPS" else "NNP") + suffix
+                after = i + span
+                break
 
 
 def _apply_entities(tagged: list[list[str]]) -> None:
-    ents = _data.entities()
-    i, n = 0, len(tagged)
-    while i < n:
-        w = tagged[i][0].lower()
-        if ("@" in w or w.startswith(("http://", "www."))) and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
-            tagged[i][1] = "NNP"
-        for e in ents.get(w, ()):
-            words, suffix = (e[:-1], "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (e, "")
-            j = 0
-            ok = True
-            for j, ew in enumerate(words):
-                if i + j >= n or tagged[i + j][0].lower() != ew:
-                    ok = False
-                    break
-            if ok:
-                for token in tagged[i : i + j + 1]:
-                    token[1] = (token[1] if token[1] == "NNPS" else "NNP") + suffix
-                i += j
-                break
-        i += 1
+    """``_entity_tags`` on ``[[word, tag], ...]``, in place."""
+    tags = [t for _, t in tagged]
+    _entity_tags([w for w, _ in tagged], tags)
+    for token, tag in zip(tagged, tags):
+        token[1] = tag
+
+
+_unknown: dict[tuple[str, str | None, str | None], str] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+@lru_cache(maxsize=1)
+def _neighbour_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(previous words, next words) some morphology rule tests; other neighbours cannot change a tag."""
+    prev = frozenset(x for _, x, cmd, _ in _morph_rules() if cmd == "goodright")
+    nxt = frozenset(x for _, x, cmd, _ in _morph_rules() if cmd == "goodleft")
+    return prev, nxt
+
+
+def _unknown_tag(word: str, prev_word: str | None, next_word: str | None) -> str:
+    """Tag of a word the lexicon lacks: capitalised -> NNP, number-like -> CD, else the lexical rules (memoised
+    on the word and on the neighbours only where a rule tests them)."""
+    prev_tested, next_tested = _neighbour_words()
+    key = (word, prev_word if prev_word in prev_tested else None, next_word if next_word in next_tested else None)
+    tag = _unknown.get(key)
+    if tag is None:
+        if len(_unknown) >= _CACHE_LIMIT:
+            _unknown.clear()
+        if word.istitle():
+            tag = "NNP"
+        elif _CD.match(word):
+            tag = "CD"
+        else:
+            tag = _apply_morphology(word, key[1], key[2])
+        _unknown[key] = tag
+    return tag
+
+
+def tag_tokens(tokens: list[str]) -> list[str]:
+    """The tags ``find_tags`` gives, as a list of strings."""
+    lex = _data.lexicon()
+    tags = list(map(lex.get, tokens))
+    if tags and tags[0] is None:
+        tags[0] = lex.get(tokens[0].lower())
+    if None in tags:
+        last = len(tokens) - 1
+        for i, tag in enumerate(tags):
+            if tag is None:
+                tags[i] = _unknown_tag(tokens[i], tokens[i - 1] if i > 0 else None,
+                                       tokens[i + 1] if i < last else None)
+    tags = _context_tags(tokens, tags)
+    _entity_tags(tokens, tags)
+    return tags
 
 
 def find_tags(tokens: list[str]) -> list[list[str]]:
     """[[word, tag], ...] for one sentence's tokens, as Pattern 2.6's ``find_tags`` (Penn tagset)."""
-    lex = _data.lexicon()
-    tagged = []
-    for i, token in enumerate(tokens):
-        tag = lex.get(token)
-        if tag is None and i == 0:
-            tag = lex.get(token.lower())
-        tagged.append([token, tag])
-    for i, (token, tag) in enumerate(tagged):
-        if tag is not None:
-            continue
-        if token.istitle():
-            tagged[i][1] = "NNP"
-        elif _CD.match(token):
-            tagged[i][1] = "CD"
-        else:
-            prev_word = tagged[i - 1][0] if i > 0 else None
-            next_word = tagged[i + 1][0] if i < len(tagged) - 1 else None
-            tagged[i][1] = _apply_morphology(token, prev_word, next_word)
-    _apply_context(tagged)
-    _apply_entities(tagged)
-    return tagged
+    return [[w, t] for w, t in zip(tokens, tag_tokens(tokens))]
