@@ -139,3 +139,11 @@ def test_tagger_equals_the_oracle_on_rule_and_entity_words():
         pool = rng.choice((rule_words, entity_words, odd, rule_words + odd))
         tokens = [rng.choice(pool) for _ in range(rng.randint(1, 14))]
         assert tagger.find_tags(list(tokens)) == tagger_ref.find_tags(list(tokens)), tokens
+
+
+def test_reference_tokens_equal_the_oracle(corpus):
+    from biasaudit.analyzers.linguistic_bias import reference_tokens
+
+    for text in corpus:
+        assert reference_tokens(text) == lb_ref.reference_tokens(text), text
+        assert reference_tokens(text.upper()) == lb_ref.reference_tokens(text.upper()), text

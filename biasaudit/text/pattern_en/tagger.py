@@ -189,30 +189,54 @@ def _apply_context(tagged: list[list[str]]) -> None:
         token[1] = tag
 
 
+class _Entities(NamedTuple):
+    """The entities starting with one word, in file order, and what the word after it must be for any to fit."""
+
+    entities: tuple[tuple[tuple[str, ...], str], ...]  # (words without the type word, tag suffix)
+    has_short: bool  # one of them is a single word (or none): no test on the next word
+    second_words: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _entity_index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
-    """First word -> (its entities' words without the type word, tag suffix) in file order."""
-    return {first: tuple((tuple(e[:-1]), "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (tuple(e), "")
+def _entity_index() -> dict[str, _Entities]:
+    """First word (lower-cased) -> the entities starting with it."""
+    out = {}
+    for first, ents in _data.entities().items():
+        entities = tuple((tuple(e[:-1]), "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (tuple(e), "")
                          for e in ents)
-            for first, ents in _data.entities().items()}
+        out[first] = _Entities(entities, any(len(e) < 2 for e, _ in entities),
+                               frozenset(e[1] for e, _ in entities if len(e) > 1))
+    return out
+
+
+def _lower_all(words: list[str]) -> list[str]:
+    """``[w.lower() for w in words]`` in one call when no word holds a space (lower-casing never looks across
+    one, so the joined string lower-cases to the same words)."""
+    lowered = " ".join(words).lower().split(" ")
+    return lowered if len(lowered) == len(words) else [w.lower() for w in words]
 
 
 def _entity_tags(words: list[str], tags: list[str]) -> None:
-    """URLs and e-mail addresses become NNP; known names (longest listed first wins) NNP with a type suffix."""
-    lowered = [w.lower() for w in words]
+    """URLs and e-mail addresses become NNP; known names (first listed that fits wins) NNP with a type suffix."""
+    lowered = _lower_all(words)
     ents = _entity_index()
     joined = " ".join(lowered)
     urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
-    if not urls and ents.keys().isdisjoint(lowered):
-        return
+    starts = range(len(lowered)) if urls else [i for i, w in enumerate(lowered) if w in ents]
     after = 0  # tokens before this index belong to an entity already found
-    for i, w in enumerate(lowered):
+    for i in starts:
         if i < after:
             continue
+        w = lowered[i]
         if urls and ("@" in w or w.startswith(("http://", "www."))) and (
                 _URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
             tags[i] = "NNP"
-        for entity, suffix in ents.get(w, ()):
+        found = ents.get(w)
+        if found is None:
+            continue
+        if not found.has_short and (i + 1 == len(lowered) or lowered[i + 1] not in found.second_words):
+            continue  # each of these entities needs a second word that is not there
+        for entity, suffix in found.entities:
             if entity == tuple(lowered[i:i + len(entity)]):
                 span = max(len(entity), 1)
                 for k in range(i, i + span):
