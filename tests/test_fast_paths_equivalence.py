@@ -147,3 +147,15 @@ def test_reference_tokens_equal_the_oracle(corpus):
     for text in corpus:
         assert reference_tokens(text) == lb_ref.reference_tokens(text), text
         assert reference_tokens(text.upper()) == lb_ref.reference_tokens(text.upper()), text
+
+
+def test_a_tag_with_a_space_takes_patterns_literal_route(monkeypatch):
+    """No shipped tag or lemma holds a space, but if one did the words must still split as Pattern's do."""
+    from biasaudit.text.pattern_en import _data
+    from oracles.pattern_en_reference import _data as data_ref
+
+    for lexicon in (_data.lexicon(), data_ref.lexicon()):
+        monkeypatch.setitem(lexicon, "qzx", "N N")
+    assert [w.string for w in sentence.sentence_words("a qzx b")] == ["a", "qzx", "N", "b"]
+    for text in ("a qzx b", "qzx. b qzx. qzx", "He left. qzx. qzx came. Yes", "qzx"):
+        assert sentence.sentence_words(text) == sentence_ref.sentence_words(text), text

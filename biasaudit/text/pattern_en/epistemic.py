@@ -5,6 +5,7 @@ not round (callers round) and must not re-tokenise (takes ``sentence.Word`` list
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from biasaudit.text.pattern_en.sentence import Word
@@ -74,6 +75,19 @@ WEASEL_PHRASES = tuple((p, k) for k, ps in {
     1.0: "i.e.|'s most|of course|There are|without doubt",
 }.items() for p in ps.split("|"))
 
+
+
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern:
+    """One search that finds whether any phrase is a substring: alternatives grouped by first character, which
+    the regex engine tests far faster than a flat alternation or one ``in`` per phrase."""
+    by_first: dict[str, list[str]] = {}
+    for p in sorted(phrases):
+        by_first.setdefault(p[0], []).append(re.escape(p[1:]))
+    return re.compile("|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in by_first.items()))
+
+
+_ANY_WEASEL = _any_of(tuple(p for p, _ in WEASEL_PHRASES))
+
 _BY_PREFIX = (("MD", _MD, 4), ("VB", _VB, 2), ("RB", _RB, 2), ("JJ", _JJ, 1), ("NN", _NN, 1),
               ("CC", _CC_DT_IN, 1), ("DT", _CC_DT_IN, 1), ("IN", _CC_DT_IN, 1),
               ("PRP", _PRP, 1), ("PRP$", _PRP, 1), ("WP", _PRP, 1))
@@ -136,10 +150,11 @@ def modality(words: list[Word]) -> float:
     """
     n, m = 0.0, 0
     r = " ".join([w.string for w in words]).rstrip(" .!")
-    for phrase, k in WEASEL_PHRASES:
-        if phrase in r:
-            n += k
-            m += 2
+    if _ANY_WEASEL.search(r):  # rare; then Pattern's loop, for its order of summation
+        for phrase, k in WEASEL_PHRASES:
+            if phrase in r:
+                n += k
+                m += 2
     before = _PLAIN
     for w in words:
         effect, terms = _infos.get(w) or _info(w)

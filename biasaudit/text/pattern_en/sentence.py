@@ -85,25 +85,26 @@ def sentence_words(text: str) -> list[Word]:
     joins both neighbours). Each token decodes on its own (memoised); only those pieces are built and decoded.
     """
     sentences = [(tokens, tag_tokens(tokens)) for tokens in find_tokens(text)]
+    known = _words.get
     words: list[Word] = []
     carry: str | None = None  # the piece still open across a line break
     for tokens, tags in sentences:
         last = len(tokens) - 1
-        for i, (w, t) in enumerate(zip(tokens, tags)):
-            if i == last or (i == 0 and carry is not None):
-                chars = _token_string(w, t)
-                if " " in chars:
-                    return _words_literally(sentences)
-                carry = chars if carry is None else carry + "\n" + chars
-                if i == last:
-                    continue
-                words.append(_decode(carry))
-                carry = None
-                continue
-            word = _word(w, t)
-            if word is None:
+        start = 0
+        if carry is not None:
+            first = _token_string(tokens[0], tags[0])
+            if " " in first:
                 return _words_literally(sentences)
-            words.append(word)
+            carry += "\n" + first
+            if last == 0:
+                continue
+            words.append(_decode(carry))
+            start = 1
+        middle = [known(key) or _word(*key) for key in zip(tokens[start:last], tags[start:last])]
+        carry = _token_string(tokens[last], tags[last])
+        if None in middle or " " in carry:
+            return _words_literally(sentences)
+        words += middle
     if carry is not None:
         words.append(_decode(carry))
     return words

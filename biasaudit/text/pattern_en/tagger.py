@@ -155,23 +155,23 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
     t = _PAD + tags + _PAD
     fields = (w, t)
     for i in range(3, len(t) - 3):
-        rules = index.get(t[i], star)
+        by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
         best = -1
-        own = rules.by_word.get(w[i])
+        own = by_word.get(w[i])
         if own is not None:
             best, conds = own
             for off, field, value, rank in conds:
                 if rank > best and fields[field][i + off] == value:
                     best = rank
-        for off, keys in rules.tags:
+        for off, keys in tag_rules:
             rank = keys.get(t[i + off])
             if rank is not None and rank > best:
                 best = rank
-        for off, keys in rules.words:
+        for off, keys in word_rules:
             rank = keys.get(w[i + off])
             if rank is not None and rank > best:
                 best = rank
-        for o1, f1, o2, f2, keys in rules.pairs:
+        for o1, f1, o2, f2, keys in pairs:
             second = keys.get(fields[f1][i + o1])
             if second is not None:
                 rank = second.get(fields[f2][i + o2])

@@ -120,9 +120,8 @@ def find_tokens(text: str) -> list[list[str]]:
     if "\n\n" in text:
         text = _LINEBREAK.sub(f" {_EOS} ", text)
     text = _SPACES.sub(" ", text)
-    tokens: list[str] = []
-    for t in _TOKEN.findall(text + " "):
-        tokens.extend(_chunk_tokens(t))
+    known = _chunks.get
+    tokens = [token for chunk in _TOKEN.findall(text + " ") for token in (known(chunk) or _chunk_tokens(chunk))]
     sentences: list[list[str]] = [[]]
     i = j = 0
     n = len(tokens)
