@@ -159,3 +159,20 @@ def test_a_tag_with_a_space_takes_patterns_literal_route(monkeypatch):
     assert [w.string for w in sentence.sentence_words("a qzx b")] == ["a", "qzx", "N", "b"]
     for text in ("a qzx b", "qzx. b qzx. qzx", "He left. qzx. qzx came. Yes", "qzx"):
         assert sentence.sentence_words(text) == sentence_ref.sentence_words(text), text
+
+
+def test_unknown_word_rules_equal_the_oracle():
+    """Pattern's lexical rules on unknown words (every suffix, prefix, character and neighbour they test)."""
+    from biasaudit.text.pattern_en import _data
+
+    rules = _data.morphology()
+    affixes = sorted({a for r in rules for a in r[:2] if not a.isupper()})
+    neighbours = [None, "the", "would", "$", "n't", "he", "was", "xyz"] + affixes[:40]
+    rng = random.Random(3)
+    stems = ["walk", "blorf", "quick", "un", "re", "x", "", "Zed", "12", "a-b"]
+    for _ in range(6000):
+        word = rng.choice(affixes) + rng.choice(stems) + rng.choice(affixes)
+        if not word:
+            continue
+        prev, nxt = rng.choice(neighbours), rng.choice(neighbours)
+        assert tagger._apply_morphology(word, prev, nxt) == tagger_ref._apply_morphology(word, prev, nxt), word

@@ -35,34 +35,66 @@ def _morph_rules() -> tuple[tuple[str | None, str, str, str], ...]:
     return tuple(rules)
 
 
+class _MorphIndex(NamedTuple):
+    """The lexical rules by what they test, each value a list of rule numbers: whether a rule's test holds does
+    not depend on the tag, so the tests can be made all at once and only the rules that hold walked in order."""
+
+    suffixes: dict[str, list[int]]  # hassuf
+    suffix_lengths: tuple[int, ...]
+    prefixes: dict[str, list[int]]  # haspref
+    prefix_lengths: tuple[int, ...]
+    words: dict[str, list[int]]  # word
+    next_words: dict[str, list[int]]  # goodleft (Pattern compares with the *next* word)
+    prev_words: dict[str, list[int]]  # goodright (and the previous word here)
+    others: tuple[tuple[int, str, str], ...]  # (rule number, command, x): char, add*/delete* (lexicon look-ups)
+
+
+@lru_cache(maxsize=1)
+def _morph_index() -> _MorphIndex:
+    by_cmd: dict[str, dict[str, list[int]]] = {}
+    others = []
+    for i, (_, x, cmd, _) in enumerate(_morph_rules()):
+        if cmd in ("hassuf", "haspref", "word", "goodleft", "goodright"):
+            by_cmd.setdefault(cmd, {}).setdefault(x, []).append(i)
+        else:
+            others.append((i, cmd, x))
+    suffixes, prefixes = by_cmd.get("hassuf", {}), by_cmd.get("haspref", {})
+    return _MorphIndex(suffixes, tuple(sorted({len(x) for x in suffixes})),
+                       prefixes, tuple(sorted({len(x) for x in prefixes})),
+                       by_cmd.get("word", {}), by_cmd.get("goodleft", {}), by_cmd.get("goodright", {}), tuple(others))
+
+
 def _apply_morphology(word: str, prev_word: str | None, next_word: str | None) -> str:
-    """Every lexical rule in order may retag the unknown word (start tag NN)."""
+    """Every lexical rule in order may retag the unknown word (start tag NN); a rule that needs a current tag
+    applies only if the word has that tag by then."""
     known = _data.lexicon()
-    tag = "NN"
-    for need, x, cmd, pos in _morph_rules():
-        if need is not None and tag != need:
-            continue
-        if cmd == "hassuf":
-            hit = word.endswith(x)
-        elif cmd == "char":
+    index = _morph_index()
+    hits: list[int] = []
+    for length in index.suffix_lengths:
+        hits += index.suffixes.get(word[-length:], ()) if length <= len(word) else ()
+    for length in index.prefix_lengths:
+        hits += index.prefixes.get(word[:length], ()) if length <= len(word) else ()
+    hits += index.words.get(word, ())
+    hits += index.next_words.get(next_word, ()) if next_word is not None else ()
+    hits += index.prev_words.get(prev_word, ()) if prev_word is not None else ()
+    for i, cmd, x in index.others:
+        if cmd == "char":
             hit = x in word
-        elif cmd == "haspref":
-            hit = word.startswith(x)
-        elif cmd == "word":
-            hit = x == word
         elif cmd == "addpref":
             hit = x + word in known
         elif cmd == "addsuf":
             hit = word + x in known
         elif cmd == "deletepref":
             hit = word.startswith(x) and word[len(x):] in known
-        elif cmd == "deletesuf":
+        else:  # deletesuf: _morph_rules only yields the ten commands
             hit = word.endswith(x) and word[: -len(x)] in known
-        elif cmd == "goodleft":  # Pattern compares with the *next* word here (and previous for goodright)
-            hit = x == next_word
-        else:
-            hit = x == prev_word
         if hit:
+            hits.append(i)
+    rules = _morph_rules()
+    tag = "NN"
+    for i in sorted(hits):
+        need, _, _, pos = rules[i]
+        if need is None or tag == need:
             tag = pos
     return tag
 
