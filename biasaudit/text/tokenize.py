@@ -13,6 +13,7 @@ What differs from the reference, on purpose or by necessity (measured in tests/t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 #: Lower-cased abbreviations (without the final period) that do not end a sentence. Hand-written: Punkt's
 #: trained list is not available; these are common English abbreviations of news and dialogue text, minus
@@ -122,13 +123,32 @@ _ADDED = frozenset("".join(re.sub(r"\\(?:\d|g<\d+>)", "", repl) for rules in (_S
                            for _, repl, _ in rules))
 
 
+_GROUP_REF = re.compile(r"\\(\d|g<\d+>)")
+
+
+def _expander(repl: str) -> str | Callable[[re.Match], str]:
+    """``repl`` as a function of the match when it refers to groups (what ``re`` does per match, without its
+    Python-level template machinery; an unmatched group gives "", as in ``re``); plain text stays as is."""
+    parts = _GROUP_REF.split(repl)
+    literals, groups = parts[0::2], [int(g.strip("g<>")) for g in parts[1::2]]
+    if not groups or any("\\" in lit for lit in literals):
+        return repl
+
+    def expand(m: re.Match) -> str:
+        out = literals[0]
+        for group, literal in zip(groups, literals[1:]):
+            out += (m.group(group) or "") + literal
+        return out
+    return expand
+
+
 class _RuleList:
     """Rules applied in order, each only if one of its needles is in the text. A needle can only be there if its
     first character is in the text or added by a replacement, so which rules to look at depends only on which
     needle-initial characters the text holds: that list is worked out once per such set (C-level set work)."""
 
     def __init__(self, rules: tuple[_Rule, ...]) -> None:
-        self.rules = rules
+        self.rules = tuple((pattern, _expander(repl), needles) for pattern, repl, needles in rules)
         self.firsts = frozenset(n[0] for _, _, needles in rules for n in needles)
         self.added = self.firsts & _ADDED
         self._candidates: dict[frozenset[str], tuple[_Rule, ...]] = {}
