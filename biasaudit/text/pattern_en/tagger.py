@@ -5,6 +5,7 @@ Must tag exactly as Pattern does (its rule order and quirks), not better; rules 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -118,17 +119,18 @@ _CURRENT_WORD = (0, 0)
 
 
 class _Rules(NamedTuple):
-    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks.
+    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks. Each
+    table is kept as its bound ``get`` (the tagger's innermost loop calls them ~10 times per token).
 
     ``by_word``: current word -> (rank of a rule on that word alone or -1, ((offset, field, value, rank), ...)
     for rules on that word and one other position); ``tags``/``words``: (offset, {value: rank}) for rules on
     one other position; ``pairs``: (offset1, field1, offset2, field2, {value1: {value2: rank}}).
     """
 
-    by_word: dict[str, tuple[int, tuple[tuple[int, int, str, int], ...]]]
-    tags: tuple[tuple[int, dict[str, int]], ...]
-    words: tuple[tuple[int, dict[str, int]], ...]
-    pairs: tuple[tuple[int, int, int, int, dict[str, dict[str, int]]], ...]
+    by_word: Callable[[str], tuple[int, tuple[tuple[int, int, str, int], ...]] | None]
+    tags: tuple[tuple[int, Callable[[str], int | None]], ...]
+    words: tuple[tuple[int, Callable[[str], int | None]], ...]
+    pairs: tuple[tuple[int, int, int, int, Callable[[str], dict[str, int] | None]], ...]
 
 
 def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]]:
@@ -172,9 +174,10 @@ def _context_index() -> tuple[dict[str, _Rules], tuple[str, ...]]:
                 else:
                     (o1, f1, v1), (o2, f2, v2) = conds
                     pairs.setdefault((o1, f1, o2, f2), {}).setdefault(v1, {})[v2] = rank
-        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()},
-                            tuple(tags.items()), tuple(words.items()),
-                            tuple((*k, v) for k, v in pairs.items()))
+        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()}.get,
+                            tuple((off, d.get) for off, d in tags.items()),
+                            tuple((off, d.get) for off, d in words.items()),
+                            tuple((*k, v.get) for k, v in pairs.items()))
     return index, tuple(to for _, to, _ in rules)
 
 
@@ -189,22 +192,22 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
     for i in range(3, len(t) - 3):
         by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
         best = -1
-        own = by_word.get(w[i])
+        own = by_word(w[i])
         if own is not None:
             best, conds = own
             for off, field, value, rank in conds:
                 if rank > best and fields[field][i + off] == value:
                     best = rank
-        for off, keys in tag_rules:
-            rank = keys.get(t[i + off])
+        for off, get in tag_rules:
+            rank = get(t[i + off])
             if rank is not None and rank > best:
                 best = rank
-        for off, keys in word_rules:
-            rank = keys.get(w[i + off])
+        for off, get in word_rules:
+            rank = get(w[i + off])
             if rank is not None and rank > best:
                 best = rank
-        for o1, f1, o2, f2, keys in pairs:
-            second = keys.get(fields[f1][i + o1])
+        for o1, f1, o2, f2, get in pairs:
+            second = get(fields[f1][i + o1])
             if second is not None:
                 rank = second.get(fields[f2][i + o2])
                 if rank is not None and rank > best:

@@ -119,7 +119,8 @@ def find_tokens(text: str) -> list[list[str]]:
     text = text.replace("\r\n", "\n")
     if "\n\n" in text:
         text = _LINEBREAK.sub(f" {_EOS} ", text)
-    text = _SPACES.sub(" ", text)
+    if "  " in text or any(map(text.__contains__, "\t\n\r\x0b\x0c")):  # else only single spaces: no change
+        text = _SPACES.sub(" ", text)
     known = _chunks.get
     tokens = [token for chunk in _TOKEN.findall(text + " ") for token in (known(chunk) or _chunk_tokens(chunk))]
     sentences: list[list[str]] = [[]]
