@@ -125,7 +125,7 @@ def _terms(tag: str | None, key: str, before: int) -> _Terms:
 
 _WordInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None]
 _infos: dict[Word, _WordInfo] = {}
-_CACHE_LIMIT = 1 << 17
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
 def _info(w: Word) -> _WordInfo:

@@ -13,7 +13,7 @@ from biasaudit.text.pattern_en.tagger import find_tags, tag_tokens
 from biasaudit.text.pattern_en.tokenizer import find_tokens
 
 _SLASH = "&slash;"
-_CACHE_LIMIT = 1 << 17
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
 class Word(NamedTuple):

@@ -289,7 +289,7 @@ def _apply_entities(tagged: list[list[str]]) -> None:
 
 
 _unknown: dict[tuple[str, str | None, str | None], str] = {}
-_CACHE_LIMIT = 1 << 16
+_CACHE_LIMIT = 1 << 13  # entries; cleared when full
 
 
 @lru_cache(maxsize=1)

@@ -79,7 +79,7 @@ def _split_word(t: str, tokens: list[str]) -> None:
 
 
 _chunks: dict[str, tuple[str, ...]] = {}
-_CACHE_LIMIT = 1 << 17
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
