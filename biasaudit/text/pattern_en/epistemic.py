@@ -107,20 +107,23 @@ _PLAIN, _BOOSTED, _NEGATED = 0, 1, 2
 _Terms = tuple[tuple[float, ...], int]  # the increments of n, in Pattern's order, and of m
 
 
-def _terms(tag: str | None, key: str, before: int) -> _Terms:
-    """The terms one word adds to n (in the order Pattern adds them, so the float sum is the same) and to m."""
-    increments, m = [], 0
+def _terms(tag: str | None, key: str) -> tuple[_Terms, _Terms, _Terms] | None:
+    """The terms one word adds to n (in the order Pattern adds them, so the float sum is the same) and to m,
+    after a plain word, a modifier and a negation; None when it adds none."""
+    hits = []  # (weight, k) per table holding the word
     if tag:
         for table, weight in _tables_for(tag):
             k = table.get(key)
             if k is not None:
-                weight += before == _BOOSTED
-                increments.append(weight * (-k * 0.5 if before == _NEGATED else k))
-                m += weight
-        if tag in _FACTUAL:
-            increments.append(0.75)
-            m += 1
-    return tuple(increments), m
+                hits.append((weight, k))
+    factual = bool(tag) and tag in _FACTUAL
+    if not hits and not factual:
+        return None
+    extra = ((0.75,), 1) if factual else ((), 0)
+    plain = (tuple(w * k for w, k in hits) + extra[0], sum(w for w, _ in hits) + extra[1])
+    boosted = (tuple((w + True) * k for w, k in hits) + extra[0], sum(w + True for w, _ in hits) + extra[1])
+    negated = (tuple(w * (-k * 0.5) for w, k in hits) + extra[0], sum(w for w, _ in hits) + extra[1])
+    return plain, boosted, negated
 
 
 _WordInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None]
@@ -136,9 +139,7 @@ def _info(w: Word) -> _WordInfo:
             _infos.clear()
         lower = w.string.lower()
         effect = _BOOSTED if lower in _MODIFIERS else _NEGATED if lower in _NEGATIONS else _PLAIN
-        key = w.lemma or lower
-        terms = tuple(_terms(w.type, key, before) for before in (_PLAIN, _BOOSTED, _NEGATED))
-        info = _infos[w] = (effect, None if terms[0] == ((), 0) else terms)
+        info = _infos[w] = (effect, _terms(w.type, w.lemma or lower))
     return info
 
 

@@ -45,6 +45,7 @@ class _MorphIndex(NamedTuple):
     prefixes: dict[str, list[int]]  # haspref
     prefix_lengths: tuple[int, ...]
     words: dict[str, list[int]]  # word
+    chars: dict[str, list[int]]  # char (one character)
     next_words: dict[str, list[int]]  # goodleft (Pattern compares with the *next* word)
     prev_words: dict[str, list[int]]  # goodright (and the previous word here)
     others: tuple[tuple[int, str, str], ...]  # (rule number, command, x): char, add*/delete* (lexicon look-ups)
@@ -55,14 +56,15 @@ def _morph_index() -> _MorphIndex:
     by_cmd: dict[str, dict[str, list[int]]] = {}
     others = []
     for i, (_, x, cmd, _) in enumerate(_morph_rules()):
-        if cmd in ("hassuf", "haspref", "word", "goodleft", "goodright"):
+        if cmd in ("hassuf", "haspref", "word", "goodleft", "goodright") or (cmd == "char" and len(x) == 1):
             by_cmd.setdefault(cmd, {}).setdefault(x, []).append(i)
         else:
             others.append((i, cmd, x))
     suffixes, prefixes = by_cmd.get("hassuf", {}), by_cmd.get("haspref", {})
     return _MorphIndex(suffixes, tuple(sorted({len(x) for x in suffixes})),
                        prefixes, tuple(sorted({len(x) for x in prefixes})),
-                       by_cmd.get("word", {}), by_cmd.get("goodleft", {}), by_cmd.get("goodright", {}), tuple(others))
+                       by_cmd.get("word", {}), by_cmd.get("char", {}), by_cmd.get("goodleft", {}),
+                       by_cmd.get("goodright", {}), tuple(others))
 
 
 def _apply_morphology(word: str, prev_word: str | None, next_word: str | None) -> str:
@@ -76,6 +78,8 @@ def _apply_morphology(word: str, prev_word: str | None, next_word: str | None) -
     for length in index.prefix_lengths:
         hits += index.prefixes.get(word[:length], ()) if length <= len(word) else ()
     hits += index.words.get(word, ())
+    for char in index.chars.keys() & set(word):
+        hits += index.chars[char]
     hits += index.next_words.get(next_word, ()) if next_word is not None else ()
     hits += index.prev_words.get(prev_word, ()) if prev_word is not None else ()
     for i, cmd, x in index.others:
