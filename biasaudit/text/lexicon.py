@@ -5,7 +5,7 @@ Matching is exact surface form (the caller lower-cases and tokenises); this modu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Literal
 
@@ -97,7 +97,7 @@ class LexiconMatcher:
         if self._glob_entries:
             self._add_glob_hits(set(flat))
         get = self._ids.get
-        ids = np.fromiter((get(t, 0) for t in flat), np.int64, len(flat))
+        ids = np.fromiter(map(get, flat, repeat(0)), np.int64, len(flat))
         lengths = np.fromiter(map(len, docs), np.int64, len(docs))
         ends = np.cumsum(lengths)
         cum = np.zeros((len(flat) + 1, len(self.names)), np.int64)

@@ -13,6 +13,7 @@ What differs from the reference, on purpose or by necessity (measured in tests/t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 #: Lower-cased abbreviations (without the final period) that do not end a sentence. Hand-written: Punkt's
 #: trained list is not available; these are common English abbreviations of news and dialogue text, minus
@@ -117,18 +118,70 @@ _CONTRACTIONS: tuple[_Rule, ...] = (
 )
 
 
-def _apply(rules: tuple[_Rule, ...], text: str, guard_text: str | None = None) -> str:
-    for pattern, repl, needles in rules:
-        probe = text if guard_text is None else guard_text
-        if any(n in probe for n in needles):
-            text = pattern.sub(repl, text)
-    return text
+# Characters a replacement adds to the text (besides copies of matched ones).
+_ADDED = frozenset("".join(re.sub(r"\\(?:\d|g<\d+>)", "", repl) for rules in (_STEPS, _ENDING, _CONTRACTIONS)
+                           for _, repl, _ in rules))
+
+
+_GROUP_REF = re.compile(r"\\(\d|g<\d+>)")
+
+
+def _expander(repl: str) -> str | Callable[[re.Match], str]:
+    """``repl`` as a function of the match when it refers to groups (what ``re`` does per match, without its
+    Python-level template machinery; an unmatched group gives "", as in ``re``); plain text stays as is."""
+    parts = _GROUP_REF.split(repl)
+    literals, groups = parts[0::2], [int(g.strip("g<>")) for g in parts[1::2]]
+    if not groups or any("\\" in lit for lit in literals):
+        return repl
+
+    def expand(m: re.Match) -> str:
+        out = literals[0]
+        for group, literal in zip(groups, literals[1:]):
+            out += (m.group(group) or "") + literal
+        return out
+    return expand
+
+
+class _RuleList:
+    """Rules applied in order, each only if one of its needles is in the text. A needle can only be there if its
+    first character is in the text or added by a replacement, so which rules to look at depends only on which
+    needle-initial characters the text holds: that list is worked out once per such set (C-level set work)."""
+
+    def __init__(self, rules: tuple[_Rule, ...]) -> None:
+        self.rules = tuple((pattern, _expander(repl), needles) for pattern, repl, needles in rules)
+        self.firsts = frozenset(n[0] for _, _, needles in rules for n in needles)
+        self.added = self.firsts & _ADDED
+        self._candidates: dict[frozenset[str], tuple[_Rule, ...]] = {}
+
+    def apply(self, text: str) -> str:
+        key = self.firsts.intersection(text) | self.added
+        todo = self._candidates.get(key)
+        if todo is None:
+            if len(self._candidates) >= 4096:
+                self._candidates.clear()
+            todo = self._candidates[key] = tuple(
+                rule for rule in self.rules if not key.isdisjoint(n[0] for n in rule[2]))
+        for pattern, repl, needles in todo:
+            if any(map(text.__contains__, needles)):
+                text = pattern.sub(repl, text)
+        return text
+
+
+_STEPS_LIST, _ENDING_LIST = _RuleList(_STEPS), _RuleList(_ENDING)
+# Contractions are guarded on the lower-cased text as it is before any of them applies; one search finds
+# whether any needle is there at all (most sentences have none).
+_ANY_CONTRACTION = re.compile("|".join(re.escape(n) for _, _, needles in _CONTRACTIONS for n in needles))
 
 
 def treebank_words(sentence: str) -> list[str]:
     """Treebank word tokens of one sentence (NLTK 3.2.5 rules, no parenthesis conversion)."""
-    text = _apply(_ENDING, " " + _apply(_STEPS, sentence) + " ")
-    return _apply(_CONTRACTIONS, text, text.lower()).split()
+    text = _ENDING_LIST.apply(" " + _STEPS_LIST.apply(sentence) + " ")
+    lowered = text.lower()
+    if _ANY_CONTRACTION.search(lowered):
+        for pattern, repl, needles in _CONTRACTIONS:
+            if any(map(lowered.__contains__, needles)):
+                text = pattern.sub(repl, text)
+    return text.split()
 
 
 def word_tokenize(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en.lemmatizer import lemma
-from biasaudit.text.pattern_en.tagger import find_tags
+from biasaudit.text.pattern_en.tagger import find_tags, tag_tokens
 from biasaudit.text.pattern_en.tokenizer import find_tokens
 
 _SLASH = "&slash;"
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
 class Word(NamedTuple):
@@ -40,21 +41,70 @@ def _field(value: str, is_word: bool) -> str | None:
     return value
 
 
+def _token_string(word: str, tag: str) -> str:
+    """One token as Pattern writes it. Chunk and PNP tags never matter to ``modality`` or ``mood`` (see
+    moods.py), so "O" stands in for them: it keeps Pattern's five slash-separated fields, all the fusion needs."""
+    return "/".join((word.replace("/", _SLASH), tag, "O", "O", lemma(word, tag)))
+
+
+def _decode(chars: str) -> Word:
+    """A space-free piece of the sentence string back to a word, as ``Sentence`` reads it."""
+    f = chars.split("/")[:5] + [None] * (5 - min(5, chars.count("/") + 1))
+    return Word(_field(f[0], True), f[1] and _field(f[1], False), f[4] and _field(f[4], True))
+
+
+_words: dict[tuple[str, str], Word | None] = {}
+
+
+def _word(word: str, tag: str) -> Word | None:
+    """``_decode(_token_string(word, tag))``, memoised; None when the token string holds a space (never in
+    practice: tokens are split on spaces and tags and lemmas have none), which sends the caller to the
+    literal join-and-split."""
+    key = (word, tag)
+    try:
+        return _words[key]
+    except KeyError:
+        if len(_words) >= _CACHE_LIMIT:
+            _words.clear()
+        chars = _token_string(word, tag)
+        out = _words[key] = None if " " in chars else _decode(chars)
+        return out
+
+
+def _words_literally(sentences: list[tuple[list[str], list[str]]]) -> list[Word]:
+    """Pattern's own route: one string, lines joined by newlines, split on spaces."""
+    lines = [" ".join(map(_token_string, tokens, tags)) for tokens, tags in sentences]
+    return [_decode(chars) for chars in "\n".join(lines).split(" ") if chars]
+
+
 def sentence_words(text: str) -> list[Word]:
     """Words of ``Sentence(parse(text, lemmata=True))``: all sentences fused into one, per the quirk.
 
-    Chunk and PNP tags never matter to ``modality`` or ``mood`` (see moods.py), so "O" stands in for them:
-    it keeps every token at Pattern's five slash-separated fields, which is all the fusion depends on.
+    With space-free token strings, splitting Pattern's string on spaces gives each token's own string, except
+    that the last token of a line and the first of the next are one piece joined by a newline (a one-token line
+    joins both neighbours). Each token decodes on its own (memoised); only those pieces are built and decoded.
     """
-    lines = []
-    for tokens in find_tokens(text):
-        lines.append(" ".join(
-            "/".join((w.replace("/", _SLASH), t, "O", "O", lemma(w, t))) for w, t in find_tags(tokens)
-        ))
-    words = []
-    for chars in "\n".join(lines).split(" "):
-        if not chars:
-            continue
-        f = chars.split("/")[:5] + [None] * (5 - min(5, chars.count("/") + 1))
-        words.append(Word(_field(f[0], True), f[1] and _field(f[1], False), f[4] and _field(f[4], True)))
+    sentences = [(tokens, tag_tokens(tokens)) for tokens in find_tokens(text)]
+    known = _words.get
+    words: list[Word] = []
+    carry: str | None = None  # the piece still open across a line break
+    for tokens, tags in sentences:
+        last = len(tokens) - 1
+        start = 0
+        if carry is not None:
+            first = _token_string(tokens[0], tags[0])
+            if " " in first:
+                return _words_literally(sentences)
+            carry += "\n" + first
+            if last == 0:
+                continue
+            words.append(_decode(carry))
+            start = 1
+        middle = [known(key) or _word(*key) for key in zip(tokens[start:last], tags[start:last])]
+        carry = _token_string(tokens[last], tags[last])
+        if None in middle or " " in carry:
+            return _words_literally(sentences)
+        words += middle
+    if carry is not None:
+        words.append(_decode(carry))
     return words

@@ -5,7 +5,9 @@ Must tag exactly as Pattern does (its rule order and quirks), not better; rules 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 from biasaudit.text.pattern_en import _data
 
@@ -18,7 +20,7 @@ _MORPH_CMDS = frozenset(
     ("word", "char", "haspref", "hassuf", "addpref", "addsuf", "deletepref", "deletesuf", "goodleft", "goodright")
 )
 _MORPH_CMDS = _MORPH_CMDS | frozenset("f" + c for c in _MORPH_CMDS)
-_PAD = ("STAART", "STAART")
+_PAD = ["STAART"] * 3  # Pattern pads each side with three (word, tag) = ("STAART", "STAART")
 
 
 @lru_cache(maxsize=1)
@@ -34,34 +36,70 @@ def _morph_rules() -> tuple[tuple[str | None, str, str, str], ...]:
     return tuple(rules)
 
 
+class _MorphIndex(NamedTuple):
+    """The lexical rules by what they test, each value a list of rule numbers: whether a rule's test holds does
+    not depend on the tag, so the tests can be made all at once and only the rules that hold walked in order."""
+
+    suffixes: dict[str, list[int]]  # hassuf
+    suffix_lengths: tuple[int, ...]
+    prefixes: dict[str, list[int]]  # haspref
+    prefix_lengths: tuple[int, ...]
+    words: dict[str, list[int]]  # word
+    chars: dict[str, list[int]]  # char (one character)
+    next_words: dict[str, list[int]]  # goodleft (Pattern compares with the *next* word)
+    prev_words: dict[str, list[int]]  # goodright (and the previous word here)
+    others: tuple[tuple[int, str, str], ...]  # (rule number, command, x): char, add*/delete* (lexicon look-ups)
+
+
+@lru_cache(maxsize=1)
+def _morph_index() -> _MorphIndex:
+    by_cmd: dict[str, dict[str, list[int]]] = {}
+    others = []
+    for i, (_, x, cmd, _) in enumerate(_morph_rules()):
+        if cmd in ("hassuf", "haspref", "word", "goodleft", "goodright") or (cmd == "char" and len(x) == 1):
+            by_cmd.setdefault(cmd, {}).setdefault(x, []).append(i)
+        else:
+            others.append((i, cmd, x))
+    suffixes, prefixes = by_cmd.get("hassuf", {}), by_cmd.get("haspref", {})
+    return _MorphIndex(suffixes, tuple(sorted({len(x) for x in suffixes})),
+                       prefixes, tuple(sorted({len(x) for x in prefixes})),
+                       by_cmd.get("word", {}), by_cmd.get("char", {}), by_cmd.get("goodleft", {}),
+                       by_cmd.get("goodright", {}), tuple(others))
+
+
 def _apply_morphology(word: str, prev_word: str | None, next_word: str | None) -> str:
-    """Every lexical rule in order may retag the unknown word (start tag NN)."""
+    """Every lexical rule in order may retag the unknown word (start tag NN); a rule that needs a current tag
+    applies only if the word has that tag by then."""
     known = _data.lexicon()
-    tag = "NN"
-    for need, x, cmd, pos in _morph_rules():
-        if need is not None and tag != need:
-            continue
-        if cmd == "hassuf":
-            hit = word.endswith(x)
-        elif cmd == "char":
+    index = _morph_index()
+    hits: list[int] = []
+    for length in index.suffix_lengths:
+        hits += index.suffixes.get(word[-length:], ()) if length <= len(word) else ()
+    for length in index.prefix_lengths:
+        hits += index.prefixes.get(word[:length], ()) if length <= len(word) else ()
+    hits += index.words.get(word, ())
+    for char in index.chars.keys() & set(word):
+        hits += index.chars[char]
+    hits += index.next_words.get(next_word, ()) if next_word is not None else ()
+    hits += index.prev_words.get(prev_word, ()) if prev_word is not None else ()
+    for i, cmd, x in index.others:
+        if cmd == "char":
             hit = x in word
-        elif cmd == "haspref":
-            hit = word.startswith(x)
-        elif cmd == "word":
-            hit = x == word
         elif cmd == "addpref":
             hit = x + word in known
         elif cmd == "addsuf":
             hit = word + x in known
         elif cmd == "deletepref":
             hit = word.startswith(x) and word[len(x):] in known
-        elif cmd == "deletesuf":
+        else:  # deletesuf: _morph_rules only yields the ten commands
             hit = word.endswith(x) and word[: -len(x)] in known
-        elif cmd == "goodleft":  # Pattern compares with the *next* word here (and previous for goodright)
-            hit = x == next_word
-        else:
-            hit = x == prev_word
         if hit:
+            hits.append(i)
+    rules = _morph_rules()
+    tag = "NN"
+    for i in sorted(hits):
+        need, _, _, pos = rules[i]
+        if need is None or tag == need:
             tag = pos
     return tag
 
@@ -81,112 +119,227 @@ _ALL_OF = {
     "wdand2tagbfr": ((-2, 1), (0, 0)), "wdand2tagaft": ((0, 0), (2, 1)), "lbigram": ((-1, 0), (0, 0)),
     "rbigram": ((0, 0), (1, 0)), "prevbigram": ((-2, 1), (-1, 1)), "nextbigram": ((1, 1), (2, 1)),
 }
-# Per from-tag: (single, pairs). single: ((offset, field), {value: rank}) — every command that tests one
-# position (including each position of a "1or2"-style command) merged; pairs: ((pos1, pos2), {(v1, v2): rank}).
-_Index = tuple[tuple[tuple[int, int, dict], ...], tuple[tuple[int, int, int, int, dict], ...]]
+_CURRENT_WORD = (0, 0)
 
 
-def _merge(into: dict, key, rank: int) -> None:
-    if rank > into.get(key, -1):
-        into[key] = rank
+class _Rules(NamedTuple):
+    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks. Each
+    table is kept as its bound ``get`` (the tagger's innermost loop calls them ~10 times per token).
+
+    ``by_word``: current word -> (rank of a rule on that word alone or -1, ((offset, field, value, rank), ...)
+    for rules on that word and one other position); ``tags``/``words``: (offset, {value: rank}) for rules on
+    one other position; ``pairs``: (offset1, field1, offset2, field2, {value1: {value2: rank}}).
+    """
+
+    by_word: Callable[[str], tuple[int, tuple[tuple[int, int, str, int], ...]] | None]
+    tags: tuple[tuple[int, Callable[[str], int | None]], ...]
+    words: tuple[tuple[int, Callable[[str], int | None]], ...]
+    pairs: tuple[tuple[int, int, int, int, Callable[[str], dict[str, int] | None]], ...]
+
+
+def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]]:
+    """(from-tag, to-tag, conditions) per rule in rank order; a "1or2"-style rule becomes one rule per position.
+    Commands Pattern's or-chain does not test never fire and are kept as rules without a way to fire."""
+    out = []
+    for r in _data.context():
+        cmd, args = r[2].lower(), (r[3], r[4] if len(r) > 4 else "")
+        if cmd in _ANY_OF:
+            alternatives = tuple(((off, field, args[0]),) for off, field in _ANY_OF[cmd])
+        elif cmd in _ALL_OF:
+            alternatives = (tuple((off, field, a) for (off, field), a in zip(_ALL_OF[cmd], args)),)
+        else:
+            alternatives = ()
+        out.append((r[0], r[1], alternatives))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _context_index() -> tuple[dict[str, _Index], dict[int, str]]:
-    """(from-tag -> its rules and the "*" rules by trigger position, rank -> new tag); later rules rank higher."""
-    single: dict[str, dict[tuple[int, int], dict]] = {}
-    pairs: dict[str, dict[tuple, dict]] = {}
-    to_tag: dict[int, str] = {}
-    for rank, r in enumerate(_data.context()):
-        frm, cmd, args = r[0], r[2].lower(), (r[3], r[4] if len(r) > 4 else "")
-        positions = _ANY_OF.get(cmd) or _ALL_OF.get(cmd)
-        if positions is None:
-            continue  # a command Pattern's or-chain does not test never fires
-        to_tag[rank] = r[1]
-        if cmd in _ANY_OF or len(positions) == 1:
-            for pos in positions:
-                _merge(single.setdefault(frm, {}).setdefault(pos, {}), args[0], rank)
-        else:
-            _merge(pairs.setdefault(frm, {}).setdefault(positions, {}), args, rank)
+def _context_index() -> tuple[dict[str, _Rules], tuple[str, ...]]:
+    """(from-tag -> the rules it and "*" can fire, rank -> new tag); later rules rank higher, the highest wins."""
+    rules = _rule_conditions()
     index = {}
-    for tag in set(single) | set(pairs) | {"*"}:
-        one: dict[tuple[int, int], dict] = {}
-        two: dict[tuple, dict] = {}
-        for src, dst in ((single, one), (pairs, two)):
-            for frm in ("*", tag) if tag != "*" else ("*",):
-                for pos, keys in src.get(frm, {}).items():
-                    merged = dst.setdefault(pos, {})
-                    for key, rank in keys.items():
-                        _merge(merged, key, rank)
-        index[tag] = (tuple((o, f, keys) for (o, f), keys in one.items()),
-                      tuple((o1, f1, o2, f2, keys) for ((o1, f1), (o2, f2)), keys in two.items()))
-    return index, to_tag
+    for tag in {frm for frm, _, _ in rules}:
+        by_word: dict[str, list] = {}
+        tags: dict[int, dict[str, int]] = {}
+        words: dict[int, dict[str, int]] = {}
+        pairs: dict[tuple[int, int, int, int], dict[str, dict[str, int]]] = {}
+        for rank, (frm, _, alternatives) in enumerate(rules):
+            if frm not in (tag, "*"):
+                continue
+            for conds in alternatives:  # later ranks overwrite: the dicts keep each key's highest rank
+                if len(conds) == 1 and conds[0][:2] == _CURRENT_WORD:
+                    by_word.setdefault(conds[0][2], [-1, []])[0] = rank
+                elif len(conds) == 1:
+                    off, field, value = conds[0]
+                    (words if field == 0 else tags).setdefault(off, {})[value] = rank
+                elif _CURRENT_WORD in (conds[0][:2], conds[1][:2]):
+                    mine, other = conds if conds[0][:2] == _CURRENT_WORD else conds[::-1]
+                    by_word.setdefault(mine[2], [-1, []])[1].append((*other, rank))
+                else:
+                    (o1, f1, v1), (o2, f2, v2) = conds
+                    pairs.setdefault((o1, f1, o2, f2), {}).setdefault(v1, {})[v2] = rank
+        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()}.get,
+                            tuple((off, d.get) for off, d in tags.items()),
+                            tuple((off, d.get) for off, d in words.items()),
+                            tuple((*k, v.get) for k, v in pairs.items()))
+    return index, tuple(to for _, to, _ in rules)
+
+
+def _context_tags(words: list[str], tags: list[str]) -> list[str]:
+    """Brill context rules, left to right: at each token every rule tests its original tag (and the new tags of
+    the tokens before it); the highest-ranked (last in the file) rule that fires decides."""
+    index, to_tag = _context_index()
+    star = index["*"]
+    w = _PAD + words + _PAD
+    t = _PAD + tags + _PAD
+    fields = (w, t)
+    for i in range(3, len(t) - 3):
+        by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
+        best = -1
+        own = by_word(w[i])
+        if own is not None:
+            best, conds = own
+            for off, field, value, rank in conds:
+                if rank > best and fields[field][i + off] == value:
+                    best = rank
+        for off, get in tag_rules:
+            rank = get(t[i + off])
+            if rank is not None and rank > best:
+                best = rank
+        for off, get in word_rules:
+            rank = get(w[i + off])
+            if rank is not None and rank > best:
+                best = rank
+        for o1, f1, o2, f2, get in pairs:
+            second = get(fields[f1][i + o1])
+            if second is not None:
+                rank = second.get(fields[f2][i + o2])
+                if rank is not None and rank > best:
+                    best = rank
+        if best >= 0:
+            t[i] = to_tag[best]
+    return t[3:-3]
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
-    """Left to right; at each token every rule tests its original tag and the last matching rule decides."""
-    index, to_tag = _context_index()
-    star = index["*"]
-    t = [_PAD] * 3 + tagged + [_PAD] * 3
-    for i in range(3, len(t) - 3):
-        single, pairs = index.get(t[i][1], star)
-        best = -1
-        for off, field, keys in single:
-            rank = keys.get(t[i + off][field])
-            if rank is not None and rank > best:
-                best = rank
-        for o1, f1, o2, f2, keys in pairs:
-            rank = keys.get((t[i + o1][f1], t[i + o2][f2]))
-            if rank is not None and rank > best:
-                best = rank
-        if best >= 0:
-            t[i] = [t[i][0], to_tag[best]]
-    tagged[:] = t[3:-3]
+    """``_context_tags`` on ``[[word, tag], ...]``, in place."""
+    new = _context_tags([w for w, _ in tagged], [t for _, t in tagged])
+    for token, tag in zip(tagged, new):
+        token[1] = tag
+
+
+class _Entities(NamedTuple):
+    """The entities starting with one word, in file order, and what the word after it must be for any to fit."""
+
+    entities: tuple[tuple[tuple[str, ...], str], ...]  # (words without the type word, tag suffix)
+    has_short: bool  # one of them is a single word (or none): no test on the next word
+    second_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _entity_index() -> dict[str, _Entities]:
+    """First word (lower-cased) -> the entities starting with it."""
+    out = {}
+    for first, ents in _data.entities().items():
+        entities = tuple((tuple(e[:-1]), "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (tuple(e), "")
+                         for e in ents)
+        out[first] = _Entities(entities, any(len(e) < 2 for e, _ in entities),
+                               frozenset(e[1] for e, _ in entities if len(e) > 1))
+    return out
+
+
+def _lower_all(words: list[str]) -> list[str]:
+    """``[w.lower() for w in words]`` in one call when no word holds a space (lower-casing never looks across
+    one, so the joined string lower-cases to the same words)."""
+    lowered = " ".join(words).lower().split(" ")
+    return lowered if len(lowered) == len(words) else [w.lower() for w in words]
+
+
+def _entity_tags(words: list[str], tags: list[str]) -> None:
+    """URLs and e-mail addresses become NNP; known names (first listed that fits wins) NNP with a type suffix."""
+    lowered = _lower_all(words)
+    ents = _entity_index()
+    joined = " ".join(lowered)
+    urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
+    starts = range(len(lowered)) if urls else [i for i, w in enumerate(lowered) if w in ents]
+    after = 0  # tokens before this index belong to an entity already found
+    for i in starts:
+        if i < after:
+            continue
+        w = lowered[i]
+        if urls and ("@" in w or w.startswith(("http://", "www."))) and (
+                _URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
+            tags[i] = "NNP"
+        found = ents.get(w)
+        if found is None:
+            continue
+        if not found.has_short and (i + 1 == len(lowered) or lowered[i + 1] not in found.second_words):
+            continue  # each of these entities needs a second word that is not there
+        for entity, suffix in found.entities:
+            if entity == tuple(lowered[i:i + len(entity)]):
+                span = max(len(entity), 1)
+                for k in range(i, i + span):
+                    tags[k] = (tags[k] if tags[k] == "NNPS" else "NNP") + suffix
+                after = i + span
+                break
 
 
 def _apply_entities(tagged: list[list[str]]) -> None:
-    ents = _data.entities()
-    i, n = 0, len(tagged)
-    while i < n:
-        w = tagged[i][0].lower()
-        if ("@" in w or w.startswith(("http://", "www."))) and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
-            tagged[i][1] = "NNP"
-        for e in ents.get(w, ()):
-            words, suffix = (e[:-1], "-" + e[-1].upper()) if e[-1] in _ENTITY_TYPES else (e, "")
-            j = 0
-            ok = True
-            for j, ew in enumerate(words):
-                if i + j >= n or tagged[i + j][0].lower() != ew:
-                    ok = False
-                    break
-            if ok:
-                for token in tagged[i : i + j + 1]:
-                    token[1] = (token[1] if token[1] == "NNPS" else "NNP") + suffix
-                i += j
-                break
-        i += 1
+    """``_entity_tags`` on ``[[word, tag], ...]``, in place."""
+    tags = [t for _, t in tagged]
+    _entity_tags([w for w, _ in tagged], tags)
+    for token, tag in zip(tagged, tags):
+        token[1] = tag
+
+
+_unknown: dict[tuple[str, str | None, str | None], str] = {}
+_CACHE_LIMIT = 1 << 13  # entries; cleared when full
+
+
+@lru_cache(maxsize=1)
+def _neighbour_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(previous words, next words) some morphology rule tests; other neighbours cannot change a tag."""
+    prev = frozenset(x for _, x, cmd, _ in _morph_rules() if cmd == "goodright")
+    nxt = frozenset(x for _, x, cmd, _ in _morph_rules() if cmd == "goodleft")
+    return prev, nxt
+
+
+def _unknown_tag(word: str, prev_word: str | None, next_word: str | None) -> str:
+    """Tag of a word the lexicon lacks: capitalised -> NNP, number-like -> CD, else the lexical rules (memoised
+    on the word and on the neighbours only where a rule tests them)."""
+    prev_tested, next_tested = _neighbour_words()
+    key = (word, prev_word if prev_word in prev_tested else None, next_word if next_word in next_tested else None)
+    tag = _unknown.get(key)
+    if tag is None:
+        if len(_unknown) >= _CACHE_LIMIT:
+            _unknown.clear()
+        if word.istitle():
+            tag = "NNP"
+        elif _CD.match(word):
+            tag = "CD"
+        else:
+            tag = _apply_morphology(word, key[1], key[2])
+        _unknown[key] = tag
+    return tag
+
+
+def tag_tokens(tokens: list[str]) -> list[str]:
+    """The tags ``find_tags`` gives, as a list of strings."""
+    lex = _data.lexicon()
+    tags = list(map(lex.get, tokens))
+    if tags and tags[0] is None:
+        tags[0] = lex.get(tokens[0].lower())
+    if None in tags:
+        last = len(tokens) - 1
+        for i, tag in enumerate(tags):
+            if tag is None:
+                tags[i] = _unknown_tag(tokens[i], tokens[i - 1] if i > 0 else None,
+                                       tokens[i + 1] if i < last else None)
+    tags = _context_tags(tokens, tags)
+    _entity_tags(tokens, tags)
+    return tags
 
 
 def find_tags(tokens: list[str]) -> list[list[str]]:
     """[[word, tag], ...] for one sentence's tokens, as Pattern 2.6's ``find_tags`` (Penn tagset)."""
-    lex = _data.lexicon()
-    tagged = []
-    for i, token in enumerate(tokens):
-        tag = lex.get(token)
-        if tag is None and i == 0:
-            tag = lex.get(token.lower())
-        tagged.append([token, tag])
-    for i, (token, tag) in enumerate(tagged):
-        if tag is not None:
-            continue
-        if token.istitle():
-            tagged[i][1] = "NNP"
-        elif _CD.match(token):
-            tagged[i][1] = "CD"
-        else:
-            prev_word = tagged[i - 1][0] if i > 0 else None
-            next_word = tagged[i + 1][0] if i < len(tagged) - 1 else None
-            tagged[i][1] = _apply_morphology(token, prev_word, next_word)
-    _apply_context(tagged)
-    _apply_entities(tagged)
-    return tagged
+    return [[w, t] for w, t in zip(tokens, tag_tokens(tokens))]

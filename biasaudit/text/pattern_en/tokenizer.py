@@ -78,35 +78,72 @@ def _split_word(t: str, tokens: list[str]) -> None:
     tokens.extend(reversed(tail))
 
 
+_chunks: dict[str, tuple[str, ...]] = {}
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """``_split_word`` of one whitespace-delimited chunk, memoised (chunks repeat: they are mostly words)."""
+    out = _chunks.get(chunk)
+    if out is None:
+        if len(_chunks) >= _CACHE_LIMIT:
+            _chunks.clear()
+        tokens: list[str] = []
+        _split_word(chunk, tokens)
+        out = _chunks[chunk] = tuple(tokens)
+    return out
+
+
+# An emoticon match changes the line only if it spans a space, i.e. holds two of its characters around one:
+# no such pair, no change. The class test is a superset of the adjacent pairs (then the real rule runs).
+_PAIRS = {e[i:i + 2] for e in _EMOTICONS for i in range(len(e) - 1)}
+_MAYBE_SPLIT_EMOTICON = re.compile(
+    "[" + re.escape("".join(sorted({a for a, _ in _PAIRS}))) + "] [" + re.escape("".join(sorted({b for _, b in _PAIRS})))
+    + "]")
+
+
+def _glue_emoticons(line: str) -> str:
+    """Pattern's sarcasm and emoticon rules: "( ! )" -> "(!)", ": )" -> ":)"; skipped when they cannot match."""
+    if "( !" in line or "! )" in line:
+        line = _RE_SARCASM.sub("(!)", line)
+    if _MAYBE_SPLIT_EMOTICON.search(line):
+        line = _RE_EMOTICONS.sub(lambda m: m.group(1).replace(" ", "") + m.group(2), line)
+    return line
+
+
 def find_tokens(text: str) -> list[list[str]]:
     """Sentences as token lists, split exactly where Pattern 2.6 splits them (quirks included)."""
-    for a, b in _REPLACE.items():
-        text = text.replace(a, b)
+    if "'" in text:  # every contraction holds one
+        for a, b in _REPLACE.items():
+            text = text.replace(a, b)
     text = text.replace("\r\n", "\n")
-    text = _LINEBREAK.sub(f" {_EOS} ", text)
-    text = _SPACES.sub(" ", text)
-    tokens: list[str] = []
-    for t in _TOKEN.findall(text + " "):
-        _split_word(t, tokens)
+    if "\n\n" in text:
+        text = _LINEBREAK.sub(f" {_EOS} ", text)
+    if "  " in text or any(map(text.__contains__, "\t\n\r\x0b\x0c")):  # else only single spaces: no change
+        text = _SPACES.sub(" ", text)
+    known = _chunks.get
+    tokens = [token for chunk in _TOKEN.findall(text + " ") for token in (known(chunk) or _chunk_tokens(chunk))]
     sentences: list[list[str]] = [[]]
     i = j = 0
     n = len(tokens)
-    while j < n:
-        if tokens[j] in _ENDS:
-            while j < n and tokens[j] in _CLOSERS:
-                # Pattern counts quotes in the (still empty) new sentence, so a quote always stops here.
-                if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
-                    break
-                j += 1
-            sentences[-1].extend(t for t in tokens[i:j] if t != _EOS)
-            sentences.append([])
-            i = j
+    for end in [k for k, t in enumerate(tokens) if t in _ENDS]:  # Pattern's scan, jumping from end to end
+        if end < j:
+            continue  # taken in by the closers after the previous end
+        j = end
+        while j < n and tokens[j] in _CLOSERS:
+            # Pattern counts quotes in the (still empty) new sentence, so a quote always stops here.
+            if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
+                break
+            j += 1
+        sentences[-1].extend(t for t in tokens[i:j] if t != _EOS)
+        sentences.append([])
+        i = j
         j += 1
-    sentences[-1].extend(tokens[i:j])
+    sentences[-1].extend(tokens[i:])
     out = []
     for s in sentences:
         if s:
-            line = _RE_SARCASM.sub("(!)", " ".join(s))
-            line = _RE_EMOTICONS.sub(lambda m: m.group(1).replace(" ", "") + m.group(2), line)
-            out.append(line.split(" "))
+            line = " ".join(s)
+            glued = _glue_emoticons(line)
+            out.append(s if glued == line else glued.split(" "))  # no token holds a space: s round-trips
     return out
