@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from biasaudit.text.tokenize import ENGLISH_ABBREVIATIONS, ascii_lower, punkt_sentences, word_tokenize
@@ -31,6 +31,14 @@ def test_sentence_split_frees_the_inner_period():
     assert punkt_sentences('he said "fine." then left') == ['he said "fine."', "then left"]
 
 
+def test_punkt_3_2_5_breaks_after_the_whole_period_context_token():
+    # NLTK 3.2.5's _slices_from_text ends the sentence at match.end() of the greedy r"\S*[.?!]" period
+    # context, so a break found inside '."imr.' falls after 'imr.', not after the inner '.'; the quote then
+    # closes the first sentence ('') instead of opening the second (``) as in NLTK >= 3.6.6.
+    assert punkt_sentences('i i ."imr. i') == ['i i ."imr.', "i"]
+    assert word_tokenize('i i ."imr. i') == ["i", "i", ".", "''", "imr", ".", "i"]
+
+
 def test_ascii_lower_leaves_non_ascii_alone_like_python2_bytes():
     assert ascii_lower("ÉCOLE Big") == "École big"
 
@@ -39,6 +47,9 @@ nltk = pytest.importorskip("nltk")
 WORDS = ["i", "know", "mr.", "u.s.", "e.g.", "it's", "don't", "3.5", "1990.", "j.", "ok", "wow", "(", ")", '"',
          "'", "--", "...", ".", "?", "!", ",", ";", ":", "$", "%", "&", "[x]", "can't", "gonna", "yes.", "no!",
          "end.", "''", "``", "a-b", "x.y", "*", "their*"]
+
+
+_INNER_BREAK = re.compile(r"[.?!][?!)\";}\]*:@'({\[]\S*[.?!]")
 
 
 def keep(tokens: list[str]) -> list[str]:
@@ -56,6 +67,8 @@ def test_same_tokens_as_nltk_given_the_same_abbreviations(words, gaps):
     params = PunktParameters()
     params.abbrev_types = set(ENGLISH_ABBREVIATIONS)
     text = "".join(w + g for w, g in zip(words, gaps)).strip()
+    # NLTK >= 3.6.6 splits inside a period-context token such as '."imr.' (see the test above), 3.2.5 after it
+    assume(not _INNER_BREAK.search(text))
     sents = PunktSentenceTokenizer(params).tokenize(text)
     treebank = TreebankWordTokenizer()
     # NLTK 3.2.5's word_tokenize prepended this final-period rule to Treebank's (its unicode quotes never
