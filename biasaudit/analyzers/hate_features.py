@@ -140,16 +140,11 @@ def words_of(norm_text: str) -> list[str]:
 def char_wb_ngrams(norm_text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams inside space-padded words (scikit-learn's ``char_wb`` analyzer)."""
     out: list[str] = []
-    extend = out.extend
     for w in norm_text.split():
         w = f" {w} "
         lw = len(w)
-        for n in range(lo, hi + 1):
-            if n > lw:
-                break
-            extend(w[i:i + n] for i in range(lw - n + 1))
-            if n == lw:
-                break
+        for n in range(lo, min(hi, lw) + 1):  # scikit-learn stops at the padded word's length
+            out += [w[i:i + n] for i in range(lw - n + 1)]
     return out
 
 
