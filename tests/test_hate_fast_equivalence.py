@@ -6,9 +6,6 @@ documents, and edge cases; models: both shipped ones and a synthetic one with ot
 """
 from __future__ import annotations
 
-import importlib.util
-import random
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers.hate import shipped_model_dir
 from biasaudit.analyzers.hate_model import HateLinearModel, block_tokens, ngram_matrix
-from tests.conftest import ROOT, shared_path
+from tests.conftest import shared_path
+from tests.generated_texts import generated_texts
 
 EDGE = [
     "", " ", "\t\n  \r", "!!!", "?!.,;:-", "...", "\U0001F600", "\U0001F600\U0001F602 ok\U0001F44D", "a",
@@ -31,20 +29,10 @@ EDGE = [
 ]
 
 
-def _bench_texts() -> list[str]:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    corpus = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(corpus)
-    words, weights = corpus.vocabulary()
-    rng = random.Random("hate-fast-equivalence")
-    return ([corpus.text(rng, "chat", words, weights) for _ in range(2500)]
-            + [corpus.text(rng, "doc", words, weights) for _ in range(250)])
-
-
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
     tweets = pd.read_csv(shared_path("data", "davidson", "labeled_train.csv"), keep_default_na=False)["tweet"].tolist()
-    return tweets[:4000] + _bench_texts() + EDGE
+    return tweets[:4000] + generated_texts("hate-fast-equivalence", 2500, 250) + EDGE
 
 
 def slow_features(model: HateLinearModel, texts: list[str], vader: np.ndarray) -> sp.csr_matrix:
