@@ -6,6 +6,13 @@ documents, and edge cases; models: both shipped ones and a synthetic one with ot
 """
 from __future__ import annotations
 
+import itertools
+import json
+import os
+import string
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers.hate import shipped_model_dir
 from biasaudit.analyzers.hate_model import HateLinearModel, block_tokens, ngram_matrix
-from tests.conftest import shared_path
+from tests.conftest import ROOT, shared_path
 from tests.generated_texts import generated_texts
 
 EDGE = [
@@ -144,3 +151,49 @@ def test_one_text_at_a_time_equals_the_batch(texts):
     sample = texts[::97]
     batch = model.predict_proba(sample)
     assert np.array_equal(np.vstack([model.predict_proba([t]) for t in sample]), batch)
+
+
+_STEM_CHECK = """
+import json, sys
+from biasaudit.analyzers.hate_features import porter_stemmer_class
+light = porter_stemmer_class()
+assert "nltk" not in sys.modules, "the light import left NLTK half-imported"
+from nltk.stem.porter import PorterStemmer
+words = json.load(sys.stdin)
+a, b = light(), PorterStemmer()
+print(json.dumps({"separate_class": light is not PorterStemmer, "n": len(words),
+                  "differ": [w for w in words if a.stem(w) != b.stem(w)]}))
+"""
+
+
+def test_light_porter_import_stems_like_nltk(texts):
+    """The stemmer loaded without nltk/__init__ gives NLTK's stems (checked against a full import)."""
+    words = sorted({t for text in texts for t in hf._NON_LETTER.split(text.lower()) if t})[:20_000]
+    out = subprocess.run([sys.executable, "-c", _STEM_CHECK], input=json.dumps(words), capture_output=True,
+                         text=True, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = json.loads(out.stdout)
+    assert result == {"separate_class": True, "n": len(words), "differ": []}
+    assert len(words) > 10_000
+
+
+def syllables_oracle(text: str) -> float:
+    """textstat 0.3's syllable_count, character by character (the previous implementation)."""
+    text = "".join(c for c in text.lower() if c not in string.punctuation)
+    if not text:
+        return 0
+    count = 1 if text[0] in "aeiouy" else 0
+    for prev, cur in itertools.pairwise(text):
+        if cur in "aeiouy" and prev not in "aeiouy":
+            count += 1
+    if text.endswith("e"):
+        count -= 1
+    if text.endswith("le"):
+        count += 1
+    if count == 0:
+        count += 1
+    return count - 0.1 * count
+
+
+def test_syllable_count_matches_the_character_loop(texts):
+    words = [hf.davidson_preprocess(t) for t in texts] + ["le", "e", "table", "Ye", "y", "AEIOU", "rhythm"]
+    assert [hf.old_textstat_syllables(t) for t in words] == [syllables_oracle(t) for t in words]
