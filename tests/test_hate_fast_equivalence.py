@@ -181,16 +181,8 @@ def syllables_oracle(text: str) -> float:
     text = "".join(c for c in text.lower() if c not in string.punctuation)
     if not text:
         return 0
-    count = 1 if text[0] in "aeiouy" else 0
-    for prev, cur in itertools.pairwise(text):
-        if cur in "aeiouy" and prev not in "aeiouy":
-            count += 1
-    if text.endswith("e"):
-        count -= 1
-    if text.endswith("le"):
-        count += 1
-    if count == 0:
-        count += 1
+    count = (text[0] in "aeiouy") + sum(c in "aeiouy" and p not in "aeiouy" for p, c in itertools.pairwise(text))
+    count = max(count - text.endswith("e") + text.endswith("le"), 1)  # never below 0 before the max
     return count - 0.1 * count
 
 
