@@ -155,29 +155,24 @@ class _WordBlock(_Block):
                  ) -> None:
         self.lo, self.hi = ngram_range
         self.tokens = tokens
-        by_n: dict[int, list[tuple[tuple[str, ...], int]]] = {}
-        for term, fid in vocab.items():
-            parts = tuple(term.split(" "))  # tokens never hold a space: split inverts the " ".join
-            if self.lo <= len(parts) <= self.hi:
-                by_n.setdefault(len(parts), []).append((parts, fid))
-        self.lookup: dict[str, int] = {}  # token -> id, for every token of a vocabulary n-gram
-        for n in sorted(by_n):
-            for parts, _ in by_n[n]:
-                for p in parts:
-                    self.lookup.setdefault(p, len(self.lookup))
+        terms = [(t.split(" "), fid) for t, fid in vocab.items()]  # tokens hold no space: split inverts join
+        terms = [(parts, fid) for parts, fid in terms if self.lo <= len(parts) <= self.hi]
+        flat = list(chain.from_iterable(parts for parts, _ in terms))
+        self.lookup: dict[str, int] = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         self.tables: dict[int, KeyTable] = {}
-        for n, entries in by_n.items() if self.exact else ():
-            keys = np.array([self._key([self.lookup[p] for p in parts]) for parts, _ in entries], dtype=np.int64)
-            self.tables[n] = KeyTable(keys, np.array([fid for _, fid in entries], dtype=np.int64))
+        ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
+        lengths = np.fromiter((len(parts) for parts, _ in terms), np.int64, len(terms))
+        fids = np.fromiter((fid for _, fid in terms), np.int64, len(terms))
+        starts = np.cumsum(lengths) - lengths
+        for n in np.unique(lengths).tolist() if self.exact else ():
+            first = starts[lengths == n]
+            key = ids[first]
+            for k in range(1, n):
+                key = key * self.base + ids[first + k]
+            self.tables[n] = KeyTable(key, fids[lengths == n])
         super().__init__(len(vocab))
-
-    def _key(self, ids: Sequence[int]) -> int:
-        key = 0
-        for i in ids:
-            key = key * self.base + i
-        return key
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return self.tokens(word, norm_word)
