@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 import numpy as np
@@ -155,16 +155,17 @@ class _WordBlock(_Block):
                  ) -> None:
         self.lo, self.hi = ngram_range
         self.tokens = tokens
-        terms = [(t.split(" "), fid) for t, fid in vocab.items()]  # tokens hold no space: split inverts join
-        terms = [(parts, fid) for parts, fid in terms if self.lo <= len(parts) <= self.hi]
-        flat = list(chain.from_iterable(parts for parts, _ in terms))
+        # No per-term lists (garbage collection made that slow): one join + split gives every term's tokens.
+        lengths = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
+        keep = (lengths >= self.lo) & (lengths <= self.hi)
+        flat = " ".join(compress(vocab, keep)).split(" ") if keep.any() else []  # split inverts the join
         self.lookup: dict[str, int] = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         self.tables: dict[int, KeyTable] = {}
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
-        lengths = np.fromiter((len(parts) for parts, _ in terms), np.int64, len(terms))
-        fids = np.fromiter((fid for _, fid in terms), np.int64, len(terms))
+        lengths = lengths[keep]
+        fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
         starts = np.cumsum(lengths) - lengths
         for n in np.unique(lengths).tolist() if self.exact else ():
             first = starts[lengths == n]
@@ -254,11 +255,10 @@ class FastNgrams:
         split = [t.split() for t in texts]
         words = list(chain.from_iterable(split))
         get = self.index.get
-        idx = list(map(get, words))
-        if None in idx:
+        widx = np.fromiter(map(get, words, repeat(-1)), np.int64, len(words))
+        if len(widx) and widx.min() < 0:
             self._learn(set(words).difference(self.index))
-            idx = list(map(get, words))
-        widx = np.array(idx, dtype=np.int64)
+            widx = np.fromiter(map(get, words), np.int64, len(words))
         word_doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, split), np.int64,
                                                                                   len(split)))
         out = {}
