@@ -189,3 +189,13 @@ def syllables_oracle(text: str) -> float:
 def test_syllable_count_matches_the_character_loop(texts):
     words = [hf.davidson_preprocess(t) for t in texts] + ["le", "e", "table", "Ye", "y", "AEIOU", "rhythm"]
     assert [hf.old_textstat_syllables(t) for t in words] == [syllables_oracle(t) for t in words]
+
+
+def test_per_word_shortcuts_equal_the_full_functions(texts):
+    """normalize / davidson_preprocess of a whitespace-free word without 'http', '@' (or '&') is a no-op."""
+    from biasaudit.analyzers.hate_fast import normalize_word
+
+    words = {w for t in texts for w in t.split()} | {"HTTP://X.CO", "&AMP;", "a&#12;b", "@Me", "\u0130x", "\u03a3\u0391\u03a3"}
+    assert [normalize_word(w) for w in sorted(words)] == [hf.normalize(w) for w in sorted(words)]
+    plain = sorted(w for w in words if "http" not in w and "@" not in w)
+    assert [hf.davidson_preprocess(w) for w in plain] == plain

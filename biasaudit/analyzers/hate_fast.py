@@ -93,6 +93,7 @@ class _Block:
 
     lookup: dict[str, int]  # a word's strings (tokens or char n-grams) -> codes
     drop_unknown = False  # True: strings not in ``lookup`` are dropped; False: they become -1
+    uses_norm = True  # whether ``strings`` reads the normalised word
 
     def __init__(self, n_features: int) -> None:
         self.n_features = n_features
@@ -201,13 +202,20 @@ class _WordBlock(_Block):
         return np.concatenate(out_docs), np.concatenate(out_fids)
 
 
+def normalize_word(word: str) -> str:
+    """``normalize`` of one whitespace-free word; its regexes need ``http``, ``@`` or ``&`` to change anything."""
+    return hf.normalize(word) if "http" in word or "@" in word or "&" in word else word.lower()
+
+
 def _default_words(word: str, norm_word: str) -> list[str]:
     return hf.words_of(norm_word)
 
 
 def _davidson_words(stop: frozenset[str]) -> Callable[[str, str], list[str]]:
     def tokens(word: str, norm_word: str) -> list[str]:
-        return [t for t in hf.davidson_tokenize(hf.davidson_preprocess(word)) if t not in stop]
+        # davidson_preprocess of a whitespace-free word changes it only when it holds "http" or "@"
+        pre = hf.davidson_preprocess(word) if "http" in word or "@" in word else word
+        return [t for t in hf.davidson_tokenize(pre) if t not in stop]
     return tokens
 
 
@@ -220,6 +228,7 @@ def make_block(block: dict[str, Any], vocab: dict[str, int]) -> _Block | None:
         fast = _WordBlock(vocab, ngram_range, _default_words)
     elif kind == "davidson_words":
         fast = _WordBlock(vocab, ngram_range, _davidson_words(frozenset(block.get("stop_words", ()))))
+        fast.uses_norm = False
     else:
         return None
     return fast if fast.exact else None
@@ -235,8 +244,8 @@ class FastNgrams:
         self._lock = threading.Lock()  # one shared model may serve several threads (the dashboard)
 
     def _learn(self, words: set[str]) -> None:
-        new = sorted(words)  # sorted: the cache layout does not depend on set order
-        norm = [hf.normalize(w) for w in new]
+        new = list(words)  # any order: it only decides where a word's codes sit in the cache
+        norm = list(map(normalize_word, new)) if any(b.uses_norm for b in self.blocks.values()) else new
         for b in self.blocks.values():
             b.add(new, norm)
         start = len(self.index)
