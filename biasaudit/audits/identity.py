@@ -116,15 +116,12 @@ class IdentityLexicon:
         words = [_ascii_words(t) for t in values]
         any_first = frozenset().union(*(m.first_words for m in self._matchers.values() if m.first_words))
         prefilter = all(m.first_words is not None for m in self._matchers.values())
-        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or not any_first.isdisjoint(w)]
+        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or not any_first.isdisjoint(w[1])]
         out: dict[str, np.ndarray] = {}
         for family, matcher in self._matchers.items():
             sub_cols = np.zeros((len(matcher.subgroups), len(values)), dtype=bool)
             for i in candidates:
-                w = words[i]
-                if w is not None and matcher.first_words is not None and matcher.first_words.isdisjoint(w):
-                    continue
-                for match in matcher.pattern.findall(values[i]):
+                for match in matcher.findall(values[i], words[i]):
                     sub_cols[matcher.subgroups_of(match), i] = True
             out[family] = sub_cols.any(axis=0)
             out.update((f"{family}/{sub}", col) for sub, col in zip(matcher.subgroups, sub_cols, strict=True))
@@ -172,18 +169,23 @@ _ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c 
                      for c in range(256))
 
 
-def _ascii_words(text: str) -> list[bytes] | None:
-    """The lower-cased ``\\w`` runs of an ASCII text; None for any other text (no shortcut is safe there)."""
-    return text.encode("ascii").translate(_ASCII_WORDS).split() if text.isascii() else None
+def _ascii_words(text: str) -> tuple[bytes, list[bytes]] | None:
+    """An ASCII text as space-padded lower-case ``\\w`` runs (same positions, one byte per character) and the
+    runs themselves; None for any other text (no shortcut is safe there)."""
+    if not text.isascii():
+        return None
+    padded = b" " + text.encode("ascii").translate(_ASCII_WORDS) + b" "
+    return padded, padded.split()
 
 
 class _FamilyMatcher:
     """One family's regex, and a shortcut that proves most texts cannot match it.
 
     A regex match starts a ``\\w`` run that, in an ASCII text, equals its term's first ``\\w`` run (the
-    term's next character, or the text's after a one-run term, is not a word character). So an ASCII text
-    whose lower-cased word runs hold no term's first run has no match; that holds for ASCII terms that start
-    with a word character (``first_words`` is None otherwise: every text is then matched by the regex).
+    term's next character, or the text's after a one-run term, is not a word character). So in an ASCII text
+    matches can start only where such a run starts: ``findall`` tries the regex there alone, in order, as the
+    regex's own left-to-right scan would. That holds for ASCII terms that start with a word character
+    (``first_words`` is None otherwise: the regex then scans every text).
     """
 
     def __init__(self, subs: Mapping[str, tuple[str, ...]]) -> None:
@@ -197,6 +199,26 @@ class _FamilyMatcher:
         self.first_words = (frozenset(m.group().encode() for m in firsts)
                             if all(m is not None for m in firsts) else None)
         self._memo: dict[str, list[int]] = {}
+
+    def findall(self, text: str, ascii_words: tuple[bytes, list[bytes]] | None) -> list[str]:
+        """``pattern.findall(text)``; ``ascii_words`` is ``_ascii_words(text)``."""
+        if ascii_words is None or self.first_words is None:
+            return self.pattern.findall(text)
+        padded, runs = ascii_words
+        starts = []
+        for word in self.first_words.intersection(runs):
+            needle = b" " + word + b" "
+            at = padded.find(needle)
+            while at >= 0:  # padded[at] is the space before the run: the run starts at text[at]
+                starts.append(at)
+                at = padded.find(needle, at + len(word) + 1)
+        found, end = [], 0
+        for at in sorted(starts):
+            m = self.pattern.match(text, at) if at >= end else None
+            if m:
+                found.append(m.group())
+                end = m.end()
+        return found
 
     def subgroups_of(self, match: str) -> list[int]:
         """Positions (in ``subgroups``) of the subgroups whose terms include the matched text."""
