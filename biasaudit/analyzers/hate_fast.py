@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from biasaudit.analyzers import hate_features as hf
 
 FAST_KINDS = ("words", "char_wb", "davidson_words")
-_MAX_WORDS = 300_000  # cached raw words before the cache is cleared (bounds memory on open-vocabulary text)
+_MAX_WORDS = 200_000  # cached raw words before the cache is cleared (about 70 MB at most, open vocabulary)
 _INT64_MAX = np.iinfo(np.int64).max
 
 
