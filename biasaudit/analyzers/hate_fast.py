@@ -5,8 +5,9 @@ words) acts on each whitespace-separated word of the raw text on its own: none o
 whitespace and their replacements are space-padded. So a raw word's contribution (its word-token ids, its
 char_wb feature ids) is computed once, with the very functions the slow path and training use, and cached;
 a batch is then a gather over cached arrays. Word n-grams are integer keys over token ids (a token absent from
-every vocabulary n-gram can never be part of one, so it breaks n-grams), looked up in sorted key arrays.
-Counts, TF-IDF weighting and normalisation are then those of ``hate_model.ids_matrix``: same numbers, bit for bit.
+every vocabulary n-gram can never be part of one, so it breaks n-grams), looked up in a vectorised hash table.
+Counts come out sorted per row, and ``hate_model.weighted`` applies the same TF-IDF arithmetic as the slow path:
+same numbers, bit for bit (tests/test_hate_fast_equivalence.py).
 """
 from __future__ import annotations
 
