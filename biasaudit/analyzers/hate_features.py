@@ -4,11 +4,17 @@ Pure functions of the text (VADER and POS tags are passed in); no model, no file
 """
 from __future__ import annotations
 
-import itertools
+import contextlib
+import importlib
+import importlib.util
 import re
 import string
+import sys
+import threading
+import types
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -22,7 +28,8 @@ _HASHTAG = re.compile(r"#[\w\-]+")
 # Python 3 splits on empty matches, so the paper's "*" becomes "+" (spec pitfall 1).
 _NON_LETTER = re.compile(r"[^a-zA-Z]+")
 _NON_POS_CHAR = re.compile(r"[^a-zA-Z.,!?]+")
-_PUNCT = frozenset(string.punctuation)
+_DROP_PUNCT = str.maketrans("", "", string.punctuation)
+_VOWEL_RUN = re.compile("[aeiouy]+")
 
 #: Names of the 17 "other" features, in the paper's column order.
 OTHER_FEATURE_NAMES = (
@@ -41,9 +48,38 @@ def davidson_preprocess(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Callable[[str], str]:
-    from nltk.stem.porter import PorterStemmer  # NLTK's default mode, as the 2017 notebook used
+    return lru_cache(maxsize=200_000)(porter_stemmer_class()().stem)  # NLTK's default mode, as in 2017
 
-    return lru_cache(maxsize=200_000)(PorterStemmer().stem)
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def porter_stemmer_class() -> type:
+    """NLTK's ``PorterStemmer`` without running ``nltk/__init__.py``, which imports most of NLTK (~1.5 s).
+
+    porter.py itself needs only ``nltk.redos``, ``nltk.termsec`` and ``nltk.stem.api``: they are imported
+    under stand-in parent packages that are removed again at once, so a later ``import nltk`` is the normal,
+    full one. The ordinary import serves when NLTK is already imported or its layout differs.
+    """
+    spec = importlib.util.find_spec("nltk")
+    if "nltk" not in sys.modules and spec is not None and spec.submodule_search_locations:
+        root = Path(next(iter(spec.submodule_search_locations)))
+        with _IMPORT_LOCK:
+            before = set(sys.modules)
+            try:
+                for name, folder in (("nltk", root), ("nltk.stem", root / "stem")):
+                    package = types.ModuleType(name)
+                    package.__path__ = [str(folder)]
+                    sys.modules[name] = package
+                with contextlib.suppress(ImportError, AttributeError):  # a new layout: the ordinary import
+                    return importlib.import_module("nltk.stem.porter").PorterStemmer
+            finally:
+                for name in set(sys.modules) - before:
+                    if name == "nltk" or name.startswith("nltk."):
+                        del sys.modules[name]
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer
 
 
 def davidson_tokenize(text: str) -> list[str]:
@@ -70,14 +106,10 @@ def word_ngrams(tokens: Sequence[str], lo: int, hi: int, stop: frozenset[str] = 
 
 def old_textstat_syllables(text: str) -> float:
     """textstat's 2017 ``syllable_count``: vowel groups over the whole string, then x0.9 (spec pitfall 2)."""
-    text = "".join(c for c in text.lower() if c not in _PUNCT)
+    text = text.lower().translate(_DROP_PUNCT)
     if not text:
         return 0
-    vowels = "aeiouy"
-    count = 1 if text[0] in vowels else 0
-    for prev, cur in itertools.pairwise(text):
-        if cur in vowels and prev not in vowels:
-            count += 1
+    count = len(_VOWEL_RUN.findall(text))  # a vowel after a non-vowel (or first) starts a group
     if text.endswith("e"):
         count -= 1
     if text.endswith("le"):
@@ -140,16 +172,11 @@ def words_of(norm_text: str) -> list[str]:
 def char_wb_ngrams(norm_text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams inside space-padded words (scikit-learn's ``char_wb`` analyzer)."""
     out: list[str] = []
-    extend = out.extend
     for w in norm_text.split():
         w = f" {w} "
         lw = len(w)
-        for n in range(lo, hi + 1):
-            if n > lw:
-                break
-            extend(w[i:i + n] for i in range(lw - n + 1))
-            if n == lw:
-                break
+        for n in range(lo, min(hi, lw) + 1):  # scikit-learn stops at the padded word's length
+            out += [w[i:i + n] for i in range(lw - n + 1)]
     return out
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from biasaudit.analyzers import hate_features as hf
+from biasaudit.analyzers.hate_fast import FAST_KINDS, FastNgrams, make_block
 from biasaudit.errors import InputError
 
 FORMAT = "biasaudit.hate-linear"
@@ -61,25 +62,6 @@ def ngram_matrix(token_lists: list[list[str]], vocab: dict[str, int], idf: np.nd
     return ids_matrix(flat, lengths, len(vocab), idf, sublinear, l2)
 
 
-def char_ids(norm_texts: Sequence[str], vocab: dict[str, int], lo: int, hi: int, cache: dict[str, tuple[int, ...]]
-             ) -> tuple[list[int], np.ndarray]:
-    """Vocabulary ids of each text's ``char_wb`` n-grams, memoised per word (char_wb never crosses words)."""
-    flat: list[int] = []
-    lengths = np.empty(len(norm_texts), dtype=np.int64)
-    get = vocab.get
-    for i, text in enumerate(norm_texts):
-        start = len(flat)
-        for w in text.split():
-            ids = cache.get(w)
-            if ids is None:
-                ids = tuple(j for j in map(get, hf.char_wb_ngrams(w, lo, hi)) if j is not None)
-                if len(cache) < 500_000:
-                    cache[w] = ids
-            flat.extend(ids)
-        lengths[i] = len(flat) - start
-    return flat, lengths
-
-
 def ids_matrix(flat: list[int], lengths: np.ndarray, n_features: int, idf: np.ndarray | None, sublinear: bool,
                l2: bool) -> sp.csr_matrix:
     """CSR TF(-IDF) rows from concatenated feature ids (-1: unknown) and the number of ids per row."""
@@ -89,6 +71,11 @@ def ids_matrix(flat: list[int], lengths: np.ndarray, n_features: int, idf: np.nd
     m = sp.csr_matrix((np.ones(int(known.sum())), (docs[known], ids[known])),
                       shape=(len(lengths), n_features))  # duplicates are summed: term counts
     m.sort_indices()
+    return weighted(m, idf, sublinear, l2)
+
+
+def weighted(m: sp.csr_matrix, idf: np.ndarray | None, sublinear: bool, l2: bool) -> sp.csr_matrix:
+    """TF-IDF weighting of a count matrix with sorted indices, in place (scikit-learn's order of operations)."""
     if sublinear:
         np.log(m.data, out=m.data)
         m.data += 1.0
@@ -112,7 +99,8 @@ class HateLinearModel:
         self.blocks: list[dict[str, Any]] = spec["blocks"]
         self._vocabs = [{t: i for i, t in enumerate(b["vocabulary"])} if "vocabulary" in b else None
                         for b in self.blocks]
-        self._word_cache: list[dict[str, tuple[int, ...]]] = [{} for _ in self.blocks]
+        fast = {i: make_block(b, self._vocabs[i]) for i, b in enumerate(self.blocks) if b["kind"] in FAST_KINDS}
+        self._fast = FastNgrams({i: f for i, f in fast.items() if f is not None})
         self.coef = arrays["coef"]  # (n_features, 3), columns hate, offensive, neither
         self.intercept = arrays["intercept"]
 
@@ -128,8 +116,9 @@ class HateLinearModel:
                  pos_tags: Sequence[str] | None = None) -> sp.csr_matrix:
         """The model's feature matrix for ``texts`` (``vader``: (n, 4) polarity; ``pos_tags``: tag strings)."""
         mats = []
+        counts = self._fast.counts(texts) if self._fast.blocks else {}
         norm_texts = None
-        if any(b["kind"] in ("words", "char_wb") for b in self.blocks):
+        if any(b["kind"] in ("words", "char_wb") and i not in counts for i, b in enumerate(self.blocks)):
             norm_texts = [hf.normalize(t) for t in texts]
         for i, b in enumerate(self.blocks):
             if b["kind"] == "other17":
@@ -140,9 +129,8 @@ class HateLinearModel:
                 continue
             idf = self.arrays.get(f"idf_{i}")
             sub, l2 = b.get("sublinear_tf", False), b.get("norm") == "l2"
-            if b["kind"] == "char_wb":
-                flat, lengths = char_ids(norm_texts, self._vocabs[i], *b["ngram_range"], self._word_cache[i])
-                mats.append(ids_matrix(flat, lengths, len(self._vocabs[i]), idf, sub, l2))
+            if i in counts:
+                mats.append(weighted(counts[i], idf, sub, l2))
                 continue
             mats.append(ngram_matrix(block_tokens(b, texts, pos_tags, norm_texts), self._vocabs[i], idf, sub, l2))
         return sp.hstack(mats, format="csr") if len(mats) > 1 else mats[0]

@@ -112,23 +112,24 @@ class IdentityLexicon:
         """
         s = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
         index = s.index
-        s = s.where(s.notna(), "").astype(str).reset_index(drop=True)
+        values = s.where(s.notna(), "").astype(str).tolist()
+        words = [_ascii_words(t) for t in values]
+        any_first = frozenset().union(*(m.first_words for m in self._matchers.values() if m.first_words))
+        prefilter = all(m.first_words is not None for m in self._matchers.values())
+        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or not any_first.isdisjoint(w[1])]
         out: dict[str, np.ndarray] = {}
-        for family, subs in self.groups.items():
-            pattern = _family_regex(tuple(t for terms in subs.values() for t in terms))
-            found = s.str.findall(pattern).explode().dropna()
-            keys = found.map(normalise_term)
-            rows = found.index.to_numpy()
-            any_col = np.zeros(len(s), dtype=bool)
-            sub_cols = {}
-            for sub, terms in subs.items():
-                col = np.zeros(len(s), dtype=bool)
-                col[rows[keys.isin({normalise_term(t) for t in terms}).to_numpy()]] = True
-                sub_cols[f"{family}/{sub}"] = col
-                any_col |= col
-            out[family] = any_col
-            out.update(sub_cols)
+        for family, matcher in self._matchers.items():
+            sub_cols = np.zeros((len(matcher.subgroups), len(values)), dtype=bool)
+            for i in candidates:
+                for match in matcher.findall(values[i], words[i]):
+                    sub_cols[matcher.subgroups_of(match), i] = True
+            out[family] = sub_cols.any(axis=0)
+            out.update((f"{family}/{sub}", col) for sub, col in zip(matcher.subgroups, sub_cols, strict=True))
         return pd.DataFrame(out, index=index, columns=self.columns)
+
+    @cached_property
+    def _matchers(self) -> dict[str, _FamilyMatcher]:
+        return {family: _FamilyMatcher(subs) for family, subs in self.groups.items()}
 
     def swap_terms(self, family: str) -> list[tuple[str, str]]:
         """``(subgroup, term)`` for every swap adjective of ``family``, in file order, without duplicates."""
@@ -161,6 +162,72 @@ class IdentityLexicon:
         """Where the lexicon came from and its fingerprint, for the report."""
         return {"source": self.source, "sha256": self.sha256,
                 "families": {f: list(subs) for f, subs in self.groups.items()}}
+
+
+# ASCII bytes -> lower-case word characters, everything else a space: ``split`` then gives the \w runs.
+_ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32
+                     for c in range(256))
+
+
+def _ascii_words(text: str) -> tuple[bytes, list[bytes]] | None:
+    """An ASCII text as space-padded lower-case ``\\w`` runs (same positions, one byte per character) and the
+    runs themselves; None for any other text (no shortcut is safe there)."""
+    if not text.isascii():
+        return None
+    padded = b" " + text.encode("ascii").translate(_ASCII_WORDS) + b" "
+    return padded, padded.split()
+
+
+class _FamilyMatcher:
+    """One family's regex, and a shortcut that proves most texts cannot match it.
+
+    A regex match starts a ``\\w`` run that, in an ASCII text, equals its term's first ``\\w`` run (the
+    term's next character, or the text's after a one-run term, is not a word character). So in an ASCII text
+    matches can start only where such a run starts: ``findall`` tries the regex there alone, in order, as the
+    regex's own left-to-right scan would. That holds for ASCII terms that start with a word character
+    (``first_words`` is None otherwise: the regex then scans every text).
+    """
+
+    def __init__(self, subs: Mapping[str, tuple[str, ...]]) -> None:
+        self.subgroups = list(subs)
+        self.pattern = _family_regex(tuple(t for terms in subs.values() for t in terms))
+        self._subs_of_key: dict[str, list[int]] = {}
+        for j, terms in enumerate(subs.values()):
+            for key in {normalise_term(t) for t in terms}:
+                self._subs_of_key.setdefault(key, []).append(j)
+        firsts = [re.match(r"\w+", k) if k.isascii() else None for k in self._subs_of_key]
+        self.first_words = (frozenset(m.group().encode() for m in firsts)
+                            if all(m is not None for m in firsts) else None)
+        self._memo: dict[str, list[int]] = {}
+
+    def findall(self, text: str, ascii_words: tuple[bytes, list[bytes]] | None) -> list[str]:
+        """``pattern.findall(text)``; ``ascii_words`` is ``_ascii_words(text)``."""
+        if ascii_words is None or self.first_words is None:
+            return self.pattern.findall(text)
+        padded, runs = ascii_words
+        starts = []
+        for word in self.first_words.intersection(runs):
+            needle = b" " + word + b" "
+            at = padded.find(needle)
+            while at >= 0:  # padded[at] is the space before the run: the run starts at text[at]
+                starts.append(at)
+                at = padded.find(needle, at + len(word) + 1)
+        found, end = [], 0
+        for at in sorted(starts):
+            m = self.pattern.match(text, at) if at >= end else None
+            if m:
+                found.append(m.group())
+                end = m.end()
+        return found
+
+    def subgroups_of(self, match: str) -> list[int]:
+        """Positions (in ``subgroups``) of the subgroups whose terms include the matched text."""
+        subs = self._memo.get(match)
+        if subs is None:
+            subs = self._subs_of_key.get(normalise_term(match), [])
+            if len(self._memo) < 10_000:
+                self._memo[match] = subs
+        return subs
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,298 @@
+"""Fast, exact n-gram features for the hate models: one dict lookup per whitespace word, the rest in NumPy.
+
+Every n-gram analyzer the models use (``normalize`` + word/char_wb n-grams, Davidson's preprocess + stemmed
+words) acts on each whitespace-separated word of the raw text on its own: none of their regexes can match across
+whitespace and their replacements are space-padded. So a raw word's contribution (its word-token ids, its
+char_wb feature ids) is computed once, with the very functions the slow path and training use, and cached;
+a batch is then a gather over cached arrays. Word n-grams are integer keys over token ids (a token absent from
+every vocabulary n-gram can never be part of one, so it breaks n-grams), looked up in a vectorised hash table.
+Counts come out sorted per row, and ``hate_model.weighted`` applies the same TF-IDF arithmetic as the slow path:
+same numbers, bit for bit (tests/test_hate_fast_equivalence.py).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from itertools import chain, compress, repeat
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from biasaudit.analyzers import hate_features as hf
+
+FAST_KINDS = ("words", "char_wb", "davidson_words")
+_MAX_WORDS = 200_000  # cached raw words before the cache is cleared (about 70 MB at most, open vocabulary)
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+class _Growable:
+    """An integer array that grows by doubling (appending a batch of new words is amortised O(new))."""
+
+    def __init__(self, dtype: type = np.int32) -> None:
+        self.buf = np.empty(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: Sequence[int]) -> None:
+        need = self.size + len(values)
+        if need > len(self.buf):
+            grown = np.empty(max(need, 2 * len(self.buf)), dtype=self.buf.dtype)
+            grown[:self.size] = self.buf[:self.size]
+            self.buf = grown
+        self.buf[self.size:need] = values
+        self.size = need
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.buf[:self.size]
+
+
+class KeyTable:
+    """A read-only int64 -> int64 hash map with vectorised lookups (open addressing, load <= 1/4).
+
+    One random memory access per query instead of a binary search's ~16: the word n-gram lookup's hot spot.
+    """
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2^64/phi
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        bits = max(4, (4 * len(keys)).bit_length())
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)  # keys are >= 0: -1 marks an empty slot
+        self.values = np.zeros(1 << bits, dtype=np.int64)
+        pending, pos = np.arange(len(keys)), self._slots(keys)
+        while len(pending):  # each round, the first pending key aimed at a free slot takes it
+            free = self.keys[pos] == -1
+            _, first = np.unique(pos[free], return_index=True)
+            take = np.flatnonzero(free)[first]
+            self.keys[pos[take]] = keys[pending[take]]
+            self.values[pos[take]] = values[pending[take]]
+            rest = np.ones(len(pending), dtype=bool)
+            rest[take] = False
+            pending, pos = pending[rest], (pos[rest] + 1) & self.mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * self._MULT) >> self.shift).astype(np.int64)
+
+    def lookup(self, queries: np.ndarray) -> np.ndarray:
+        """The value of each query key, -1 for keys not in the table."""
+        out = np.full(len(queries), -1, dtype=np.int64)
+        active, pos = np.arange(len(queries)), self._slots(queries)
+        while len(active):
+            slot = self.keys[pos]
+            q = queries[active]
+            hit = slot == q
+            out[active[hit]] = self.values[pos[hit]]
+            go_on = (slot != -1) & ~hit
+            active, pos = active[go_on], (pos[go_on] + 1) & self.mask
+        return out
+
+
+class _Block:
+    """One n-gram block: each cached raw word's codes (from ``strings``), and a batch's features from them."""
+
+    lookup: dict[str, int]  # a word's strings (tokens or char n-grams) -> codes
+    drop_unknown = False  # True: strings not in ``lookup`` are dropped; False: they become -1
+    uses_norm = True  # whether ``strings`` reads the normalised word
+
+    def __init__(self, n_features: int) -> None:
+        self.n_features = n_features
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every cached word."""
+        self.codes = _Growable()
+        self.offsets = _Growable(np.int64)
+        self.offsets.extend([0])
+
+    def add(self, words: Sequence[str], norm: Sequence[str]) -> None:
+        """Append the codes of new raw ``words`` (``norm``: each one ``normalize``d)."""
+        per_word = list(map(self.strings, words, norm))
+        lengths = np.fromiter(map(len, per_word), np.int64, len(per_word))
+        flat = list(chain.from_iterable(per_word))
+        codes = np.fromiter(map(self.lookup.get, flat, repeat(-1)), np.int64, len(flat))
+        if self.drop_unknown:
+            known = codes >= 0
+            lengths = np.bincount(np.repeat(np.arange(len(words)), lengths)[known], minlength=len(words))
+            codes = codes[known]
+        self.codes.extend(codes)
+        self.offsets.extend(self.offsets.values[-1] + np.cumsum(lengths, dtype=np.int64))
+
+    def strings(self, word: str, norm_word: str) -> list[str]:
+        """The n-gram strings (char_wb) or tokens (words) that one raw word contributes."""
+        raise NotImplementedError
+
+    def gather(self, widx: np.ndarray, word_doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of the batch's words, concatenated in text order, and the document of each code."""
+        offsets = self.offsets.values
+        starts = offsets[widx]
+        lengths = offsets[widx + 1] - starts
+        ends = np.cumsum(lengths)
+        pos = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+        return self.codes.values[pos], np.repeat(word_doc, lengths)
+
+    def features(self, codes: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(document, feature id) of every vocabulary n-gram occurrence."""
+        return docs, codes
+
+
+class _CharBlock(_Block):
+    """``char_wb`` n-grams: a word's code is the vocabulary ids of its n-grams (unknown n-grams dropped)."""
+
+    drop_unknown = True
+
+    def __init__(self, vocab: dict[str, int], ngram_range: Sequence[int]) -> None:
+        self.lookup, self.lo, self.hi = vocab, *ngram_range
+        super().__init__(len(vocab))
+
+    def strings(self, word: str, norm_word: str) -> list[str]:
+        return hf.char_wb_ngrams(norm_word, self.lo, self.hi)
+
+
+class _WordBlock(_Block):
+    """Word n-grams: a word's code is its tokens' ids (-1: in no vocabulary n-gram); n-grams are int keys."""
+
+    def __init__(self, vocab: dict[str, int], ngram_range: Sequence[int], tokens: Callable[[str, str], list[str]]
+                 ) -> None:
+        self.lo, self.hi = ngram_range
+        self.tokens = tokens
+        # No per-term lists (garbage collection made that slow): one join + split gives every term's tokens.
+        lengths = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
+        keep = (lengths >= self.lo) & (lengths <= self.hi)
+        flat = " ".join(compress(vocab, keep)).split(" ") if keep.any() else []  # split inverts the join
+        self.lookup: dict[str, int] = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # every n-gram token
+        self.base = max(len(self.lookup), 1)
+        self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
+        self.tables: dict[int, KeyTable] = {}
+        ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
+        lengths = lengths[keep]
+        fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
+        starts = np.cumsum(lengths) - lengths
+        for n in np.unique(lengths).tolist() if self.exact else ():
+            first = starts[lengths == n]
+            key = ids[first]
+            for k in range(1, n):
+                key = key * self.base + ids[first + k]
+            self.tables[n] = KeyTable(key, fids[lengths == n])
+        super().__init__(len(vocab))
+
+    def strings(self, word: str, norm_word: str) -> list[str]:
+        return self.tokens(word, norm_word)
+
+    def features(self, codes: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ids = codes.astype(np.int64)
+        known = ids >= 0
+        # together[i]: tokens i and i + 1 are both known and in the same document
+        together = known[:-1] & known[1:] & (docs[:-1] == docs[1:])
+        out_docs, out_fids = [], []
+        run, key = known, ids.copy()
+        for n in range(1, self.hi + 1):
+            if n > 1:  # run[i]: tokens i .. i + n - 1 all known, one document
+                run = run[:-1] & together[n - 2:]
+                key = key[:-1] * self.base + ids[n - 1:]
+            if n < self.lo or n not in self.tables:
+                continue
+            where = np.flatnonzero(run)
+            fids = self.tables[n].lookup(key[where])
+            hit = fids >= 0
+            out_docs.append(docs[where[hit]])
+            out_fids.append(fids[hit])
+        if not out_docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(out_docs), np.concatenate(out_fids)
+
+
+def normalize_word(word: str) -> str:
+    """``normalize`` of one whitespace-free word; its regexes need ``http``, ``@`` or ``&`` to change anything."""
+    return hf.normalize(word) if "http" in word or "@" in word or "&" in word else word.lower()
+
+
+def _default_words(word: str, norm_word: str) -> list[str]:
+    return hf.words_of(norm_word)
+
+
+def _davidson_words(stop: frozenset[str]) -> Callable[[str, str], list[str]]:
+    def tokens(word: str, norm_word: str) -> list[str]:
+        # davidson_preprocess of a whitespace-free word changes it only when it holds "http" or "@"
+        pre = hf.davidson_preprocess(word) if "http" in word or "@" in word else word
+        return [t for t in hf.davidson_tokenize(pre) if t not in stop]
+    return tokens
+
+
+def make_block(block: dict[str, Any], vocab: dict[str, int]) -> _Block | None:
+    """The fast form of an n-gram ``block``, or None when only the slow path can compute it."""
+    kind, ngram_range = block["kind"], block["ngram_range"]
+    if kind == "char_wb":
+        return _CharBlock(vocab, ngram_range)
+    if kind == "words":
+        fast = _WordBlock(vocab, ngram_range, _default_words)
+    elif kind == "davidson_words":
+        fast = _WordBlock(vocab, ngram_range, _davidson_words(frozenset(block.get("stop_words", ()))))
+        fast.uses_norm = False
+    else:
+        return None
+    return fast if fast.exact else None
+
+
+class FastNgrams:
+    """The fast blocks of one model, sharing one raw-word index; ``counts`` gives each block's count matrix."""
+
+    def __init__(self, blocks: dict[int, _Block], max_words: int = _MAX_WORDS) -> None:
+        self.blocks = blocks
+        self.max_words = max_words
+        self.index: dict[str, int] = {}
+        self._lock = threading.Lock()  # one shared model may serve several threads (the dashboard)
+
+    def _learn(self, words: set[str]) -> None:
+        new = list(words)  # any order: it only decides where a word's codes sit in the cache
+        norm = list(map(normalize_word, new)) if any(b.uses_norm for b in self.blocks.values()) else new
+        for b in self.blocks.values():
+            b.add(new, norm)
+        start = len(self.index)
+        self.index.update(zip(new, range(start, start + len(new)), strict=True))
+
+    def counts(self, texts: Sequence[str]) -> dict[int, sp.csr_matrix]:
+        """Per fast block, the ``(len(texts), n_features)`` CSR matrix of n-gram counts, indices sorted."""
+        with self._lock:
+            return self._counts(texts)
+
+    def _counts(self, texts: Sequence[str]) -> dict[int, sp.csr_matrix]:
+        if len(self.index) > self.max_words:
+            self.index.clear()
+            for b in self.blocks.values():
+                b.reset()
+        split = [t.split() for t in texts]
+        words = list(chain.from_iterable(split))
+        get = self.index.get
+        widx = np.fromiter(map(get, words, repeat(-1)), np.int64, len(words))
+        if len(widx) and widx.min() < 0:
+            self._learn(set(words).difference(self.index))
+            widx = np.fromiter(map(get, words), np.int64, len(words))
+        word_doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, split), np.int64,
+                                                                                  len(split)))
+        out = {}
+        for i, b in self.blocks.items():
+            docs, fids = b.features(*b.gather(widx, word_doc))
+            out[i] = count_matrix(docs, fids, len(texts), b.n_features)
+        return out
+
+
+def count_matrix(docs: np.ndarray, fids: np.ndarray, n_docs: int, n_features: int) -> sp.csr_matrix:
+    """Canonical CSR (sorted indices, no duplicates) of occurrence counts of (document, feature) pairs."""
+    dtype = np.int32 if n_docs * n_features < 2 ** 31 else np.int64  # int32 sorts several times faster
+    key = docs.astype(dtype) * dtype(n_features) + fids.astype(dtype)
+    key.sort()
+    first = np.empty(len(key), dtype=bool)
+    first[:1] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    uniq = key[starts]
+    counts = np.diff(np.append(starts, len(key))).astype(np.float64)
+    rows = uniq // n_features
+    indptr = np.zeros(n_docs + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+    m = sp.csr_matrix((counts, (uniq - rows * n_features).astype(np.int32), indptr), shape=(n_docs, n_features))
+    m.has_sorted_indices = True
+    m.has_canonical_format = True
+    return m
