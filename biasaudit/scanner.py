@@ -1,8 +1,8 @@
 """``scan()``: stream records from corpus files through analyzers into records.parquet and a report.
 
 Orchestration only: readers parse, analyzers score, report/ aggregates and renders, scan_state keeps the parts
-of an unfinished scan (for --resume). Memory is bounded by the batch size (plus one score column at a time when
-quantiles are computed at the end); final outputs are only written, atomically, once every batch is done.
+of an unfinished scan (for --resume). Memory is bounded by the batch size (quantiles are computed at the end from
+a few chunked passes over records.parquet); final outputs are only written, atomically, once every batch is done.
 """
 from __future__ import annotations
 
@@ -210,6 +210,14 @@ def _arrow_schema(analyzers: Sequence[Analyzer]) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _column_chunks(path: Path, name: str, rows: int = 1 << 16) -> Callable[[], Iterator[np.ndarray]]:
+    """One float column of a Parquet file as a re-readable sequence of chunks (NaN for nulls)."""
+    def chunks() -> Iterator[np.ndarray]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=[name]):
+            yield batch.column(0).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    return chunks
+
+
 def _records_frame(records: list[Record]) -> pd.DataFrame:
     data = {name: [getattr(r, name) for r in records] for name in RECORD_COLUMNS}
     frame = pd.DataFrame(data)
@@ -377,9 +385,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
         shutil.copyfileobj(rej_in, rej_out)
 
     summary = aggregator.summary()
-    score_names = [c.name for c in columns if c.kind == "score"]
-    finish_scores(summary, ((name, pq.read_table(out_dir / RECORDS_FILE, columns=[name]).column(0)
-                             .to_numpy(zero_copy_only=False).astype(np.float64)) for name in score_names))
+    finish_scores(summary, lambda name: _column_chunks(out_dir / RECORDS_FILE, name))
     sections = {collector.name: collector.finish() for collector in collectors}
     report = build_report(analyzers=built, summary=summary, read_stats=stats, n_rejected=n_rejected,
                           rejected_reasons=rejected_reasons, settings=asdict(settings), sections=sections)

@@ -1,13 +1,13 @@
 """Fold scored batches into report statistics in one streaming pass (bounded memory, deterministic).
 
-Knows columns and their kinds, not files or analyzers; quantiles and histograms are filled in afterwards from
-one column at a time (``finish_scores``) so no pass ever holds the whole corpus.
+Knows columns and their kinds, not files or analyzers; quantiles and histograms are filled in afterwards by
+re-reading one column at a time in chunks (``finish_scores``), so nothing ever holds a whole column.
 """
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from biasaudit.analyzers.base import Column
+from biasaudit.report.quantiles import Passes, histogram, linear_quantiles
 from biasaudit.report.stats import Moments, rate
 
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
@@ -202,16 +203,19 @@ class Aggregator:
                 "breakdowns": breakdowns}
 
 
-def finish_scores(summary: dict[str, Any], column_values: Iterable[tuple[str, np.ndarray]]) -> None:
-    """Add quantiles and a histogram to each score summary from that column's full values (one at a time)."""
-    for name, values in column_values:
-        finite = values[~np.isnan(values)]
-        s = summary["scores"][name]
-        if finite.size == 0:
+def finish_scores(summary: dict[str, Any], column_passes: Callable[[str], Passes]) -> None:
+    """Add quantiles and a histogram to each score summary, reading one column at a time in chunks.
+
+    ``column_passes(name)`` gives a callable that yields that column's values (NaN = undefined) on every call;
+    the figures equal ``np.quantile``/``np.histogram`` of the full column without holding it (report.quantiles).
+    """
+    for name, s in summary["scores"].items():
+        if not s["n"]:
             s["quantiles"] = {f"p{round(q * 100):02d}": math.nan for q in QUANTILES}
             s["histogram"] = {"edges": [], "counts": []}
             continue
-        qs = np.quantile(finite, QUANTILES)
+        passes = column_passes(name)
+        qs = linear_quantiles(passes, QUANTILES, s["n"], s["min"], s["max"])
         s["quantiles"] = {f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)}
-        counts, edges = np.histogram(finite, bins=HIST_BINS)
+        counts, edges = histogram(passes, HIST_BINS, s["min"], s["max"])
         s["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
