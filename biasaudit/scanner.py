@@ -14,7 +14,6 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -55,7 +54,7 @@ class ScanSettings:
     sample: int | None = None
     seed: int = 0
     batch_size: int = DEFAULT_BATCH_SIZE
-    workers: int = 1
+    workers: int = 1  # processes that score (local engine: this one and workers - 1 helpers)
     engine: str = "local"  # "ray": score on Ray Data actors (``workers`` of them), same records and report
     address: str | None = None  # Ray cluster address for engine "ray" (None: start a local Ray)
     on_error: str = "skip"
@@ -413,16 +412,50 @@ def _scored(built: list[Analyzer], analyzer_options: dict | None, settings: Scan
         for records, ckpt in batches:
             yield records, ckpt, run_batch(built, [r.text for r in records])
         return
-    specs = [a.spec for a in built]
-    ctx = get_context("spawn")  # fork is unsafe with torch/BLAS threads; spawn costs ~1 s per worker once
-    with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(specs, analyzer_options or {})) as pool:
-        pending: deque = deque()
+    yield from _scored_in_pool(built, analyzer_options, settings.workers, batches)
+
+
+def _scored_in_pool(built: list[Analyzer], analyzer_options: dict | None, workers: int,
+                    batches: Iterator[tuple[list[Record], dict]]) -> Iterator[tuple[list[Record], dict, dict]]:
+    """Score in ``workers`` processes: this one and ``workers - 1`` helpers, results yielded in input order.
+
+    Helpers get texts and return columns, each kept two batches ahead. This process never waits for them: it
+    scores the next batch itself while they are all busy (also while they start, which takes seconds), and a
+    batch that holds up the queue (or the end) it scores itself too, the helper's copy being dropped. So
+    ``workers`` processes keep ``workers`` cores busy, small corpora end no later than with one process, and a
+    helper that dies costs speed, never a hang. Analyzers are deterministic, so who scored a batch never shows.
+    """
+    ahead, most_pending = 2 * (workers - 1), 4 * workers
+    pool = get_context("spawn").Pool(workers - 1, initializer=_init_worker,  # fork is unsafe with BLAS threads
+                                     initargs=([a.spec for a in built], analyzer_options or {}))
+    pending: deque = deque()  # [records, checkpoint, AsyncResult or columns], in input order
+    in_pool = 0
+
+    def head(steal: bool) -> dict[str, Any] | None:
+        nonlocal in_pool
+        records, _, cols = pending[0]
+        if isinstance(cols, dict):
+            return cols
+        if not cols.ready() and not steal:
+            return None
+        in_pool -= 1
+        return cols.get() if cols.ready() else run_batch(built, [r.text for r in records])
+
+    try:
         for records, ckpt in batches:
-            pending.append((records, ckpt, pool.submit(_score_in_worker, [r.text for r in records])))
-            if len(pending) >= 2 * settings.workers:
-                done_records, done_ckpt, fut = pending.popleft()
-                yield done_records, done_ckpt, fut.result()
+            texts = [r.text for r in records]
+            if in_pool < ahead:
+                pending.append([records, ckpt, pool.apply_async(_score_in_worker, (texts,))])
+                in_pool += 1
+            else:
+                pending.append([records, ckpt, run_batch(built, texts)])
+            while pending and (cols := head(steal=len(pending) >= most_pending)) is not None:
+                done_records, done_ckpt, _ = pending.popleft()
+                yield done_records, done_ckpt, cols
         while pending:
-            done_records, done_ckpt, fut = pending.popleft()
-            yield done_records, done_ckpt, fut.result()
+            cols = head(steal=True)
+            done_records, done_ckpt, _ = pending.popleft()
+            yield done_records, done_ckpt, cols
+    finally:
+        pool.terminate()  # anything still running is a copy of a batch already scored here
+        pool.join()
