@@ -419,13 +419,13 @@ def _scored_in_pool(built: list[Analyzer], analyzer_options: dict | None, worker
                     batches: Iterator[tuple[list[Record], dict]]) -> Iterator[tuple[list[Record], dict, dict]]:
     """Score in ``workers`` processes: this one and ``workers - 1`` helpers, results yielded in input order.
 
-    Helpers get texts and return columns, each kept two batches ahead. This process never waits for them: it
+    Helpers get texts and return columns, each kept three batches ahead. This process never waits for them: it
     scores the next batch itself while they are all busy (also while they start, which takes seconds), and a
     batch that holds up the queue (or the end) it scores itself too, the helper's copy being dropped. So
     ``workers`` processes keep ``workers`` cores busy, small corpora end no later than with one process, and a
     helper that dies costs speed, never a hang. Analyzers are deterministic, so who scored a batch never shows.
     """
-    ahead, most_pending = 2 * (workers - 1), 4 * workers
+    ahead, most_pending = 3 * (workers - 1), 4 * workers + 2
     pool = get_context("spawn").Pool(workers - 1, initializer=_init_worker,  # fork is unsafe with BLAS threads
                                      initargs=([a.spec for a in built], analyzer_options or {}))
     pending: deque = deque()  # [records, checkpoint, AsyncResult or columns], in input order
