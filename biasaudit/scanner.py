@@ -431,15 +431,16 @@ def _scored_in_pool(built: list[Analyzer], analyzer_options: dict | None, worker
     pending: deque = deque()  # [records, checkpoint, AsyncResult or columns], in input order
     in_pool = 0
 
-    def head(steal: bool) -> dict[str, Any] | None:
+    def settle(entry: list, steal: bool) -> bool:
+        """Put the batch's columns in ``entry`` if its helper is done, or score it here if ``steal``."""
         nonlocal in_pool
-        records, _, cols = pending[0]
-        if isinstance(cols, dict):
-            return cols
-        if not cols.ready() and not steal:
-            return None
+        if isinstance(entry[2], dict):
+            return True
+        if not (entry[2].ready() or steal):
+            return False
         in_pool -= 1
-        return cols.get() if cols.ready() else run_batch(built, [r.text for r in records])
+        entry[2] = entry[2].get() if entry[2].ready() else run_batch(built, [r.text for r in entry[0]])
+        return True
 
     try:
         for records, ckpt in batches:
@@ -449,13 +450,16 @@ def _scored_in_pool(built: list[Analyzer], analyzer_options: dict | None, worker
                 in_pool += 1
             else:
                 pending.append([records, ckpt, run_batch(built, texts)])
-            while pending and (cols := head(steal=len(pending) >= most_pending)) is not None:
-                done_records, done_ckpt, _ = pending.popleft()
-                yield done_records, done_ckpt, cols
-        while pending:
-            cols = head(steal=True)
-            done_records, done_ckpt, _ = pending.popleft()
-            yield done_records, done_ckpt, cols
+            while pending and settle(pending[0], steal=len(pending) >= most_pending):
+                yield tuple(pending.popleft())
+        while pending:  # the end: score the last waiting batches here while the helpers finish the first ones
+            waiting = [e for e in pending if not settle(e, steal=False)]
+            if len(waiting) > 1:
+                settle(waiting[-1], steal=True)
+            elif settle(pending[0], steal=True):
+                yield tuple(pending.popleft())
+            while pending and settle(pending[0], steal=False):
+                yield tuple(pending.popleft())
     finally:
         pool.terminate()  # anything still running is a copy of a batch already scored here
         pool.join()
