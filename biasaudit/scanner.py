@@ -1,8 +1,8 @@
 """``scan()``: stream records from corpus files through analyzers into records.parquet and a report.
 
 Orchestration only: readers parse, analyzers score, report/ aggregates and renders, scan_state keeps the parts
-of an unfinished scan (for --resume). Memory is bounded by the batch size (plus one score column at a time when
-quantiles are computed at the end); final outputs are only written, atomically, once every batch is done.
+of an unfinished scan (for --resume). Memory is bounded by the batch size (quantiles are computed at the end from
+a few chunked passes over records.parquet); final outputs are only written, atomically, once every batch is done.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -56,7 +55,7 @@ class ScanSettings:
     sample: int | None = None
     seed: int = 0
     batch_size: int = DEFAULT_BATCH_SIZE
-    workers: int = 1
+    workers: int = 1  # processes that score (local engine: this one and workers - 1 helpers)
     engine: str = "local"  # "ray": score on Ray Data actors (``workers`` of them), same records and report
     address: str | None = None  # Ray cluster address for engine "ray" (None: start a local Ray)
     on_error: str = "skip"
@@ -209,6 +208,14 @@ def _arrow_schema(analyzers: Sequence[Analyzer]) -> pa.Schema:
     fields = [pa.field(name, meta[name]) for name in RECORD_COLUMNS]
     fields += [pa.field(c.name, kinds[c.kind]) for a in analyzers for c in a.columns]
     return pa.schema(fields)
+
+
+def _column_chunks(path: Path, name: str, rows: int = 1 << 16) -> Callable[[], Iterator[np.ndarray]]:
+    """One float column of a Parquet file as a re-readable sequence of chunks (NaN for nulls)."""
+    def chunks() -> Iterator[np.ndarray]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=[name]):
+            yield batch.column(0).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    return chunks
 
 
 def _records_frame(records: list[Record]) -> pd.DataFrame:
@@ -382,9 +389,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
         shutil.copyfileobj(rej_in, rej_out)
 
     summary = aggregator.summary()
-    score_names = [c.name for c in columns if c.kind == "score"]
-    finish_scores(summary, ((name, pq.read_table(out_dir / RECORDS_FILE, columns=[name]).column(0)
-                             .to_numpy(zero_copy_only=False).astype(np.float64)) for name in score_names))
+    finish_scores(summary, lambda name: _column_chunks(out_dir / RECORDS_FILE, name))
     sections = {collector.name: collector.finish() for collector in collectors}
     report = build_report(analyzers=built, summary=summary, read_stats=stats, n_rejected=n_rejected,
                           rejected_reasons=rejected_reasons, settings=asdict(settings), sections=sections)
@@ -412,16 +417,54 @@ def _scored(built: list[Analyzer], analyzer_options: dict | None, settings: Scan
         for records, ckpt in batches:
             yield records, ckpt, run_batch(built, [r.text for r in records])
         return
-    specs = [a.spec for a in built]
-    ctx = get_context("spawn")  # fork is unsafe with torch/BLAS threads; spawn costs ~1 s per worker once
-    with ProcessPoolExecutor(settings.workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(specs, analyzer_options or {})) as pool:
-        pending: deque = deque()
+    yield from _scored_in_pool(built, analyzer_options, settings.workers, batches)
+
+
+def _scored_in_pool(built: list[Analyzer], analyzer_options: dict | None, workers: int,
+                    batches: Iterator[tuple[list[Record], dict]]) -> Iterator[tuple[list[Record], dict, dict]]:
+    """Score in ``workers`` processes: this one and ``workers - 1`` helpers, results yielded in input order.
+
+    Helpers get texts and return columns, each kept three batches ahead. This process never waits for them: it
+    scores the next batch itself while they are all busy (also while they start, which takes seconds), and a
+    batch that holds up the queue (or the end) it scores itself too, the helper's copy being dropped. So
+    ``workers`` processes keep ``workers`` cores busy, small corpora end no later than with one process, and a
+    helper that dies costs speed, never a hang. Analyzers are deterministic, so who scored a batch never shows.
+    """
+    ahead, most_pending = 3 * (workers - 1), 4 * workers + 2
+    pool = get_context("spawn").Pool(workers - 1, initializer=_init_worker,  # fork is unsafe with BLAS threads
+                                     initargs=([a.spec for a in built], analyzer_options or {}))
+    pending: deque = deque()  # [records, checkpoint, AsyncResult or columns], in input order
+    in_pool = 0
+
+    def settle(entry: list, steal: bool) -> bool:
+        """Put the batch's columns in ``entry`` if its helper is done, or score it here if ``steal``."""
+        nonlocal in_pool
+        if isinstance(entry[2], dict):
+            return True
+        if not (entry[2].ready() or steal):
+            return False
+        in_pool -= 1
+        entry[2] = entry[2].get() if entry[2].ready() else run_batch(built, [r.text for r in entry[0]])
+        return True
+
+    try:
         for records, ckpt in batches:
-            pending.append((records, ckpt, pool.submit(_score_in_worker, [r.text for r in records])))
-            if len(pending) >= 2 * settings.workers:
-                done_records, done_ckpt, fut = pending.popleft()
-                yield done_records, done_ckpt, fut.result()
-        while pending:
-            done_records, done_ckpt, fut = pending.popleft()
-            yield done_records, done_ckpt, fut.result()
+            texts = [r.text for r in records]
+            if in_pool < ahead:
+                pending.append([records, ckpt, pool.apply_async(_score_in_worker, (texts,))])
+                in_pool += 1
+            else:
+                pending.append([records, ckpt, run_batch(built, texts)])
+            while pending and settle(pending[0], steal=len(pending) >= most_pending):
+                yield tuple(pending.popleft())
+        while pending:  # the end: score the last waiting batches here while the helpers finish the first ones
+            waiting = [e for e in pending if not settle(e, steal=False)]
+            if len(waiting) > 1:
+                settle(waiting[-1], steal=True)
+            elif settle(pending[0], steal=True):
+                yield tuple(pending.popleft())
+            while pending and settle(pending[0], steal=False):
+                yield tuple(pending.popleft())
+    finally:
+        pool.terminate()  # anything still running is a copy of a batch already scored here
+        pool.join()

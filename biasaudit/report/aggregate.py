@@ -1,13 +1,13 @@
 """Fold scored batches into report statistics in one streaming pass (bounded memory, deterministic).
 
-Knows columns and their kinds, not files or analyzers; quantiles and histograms are filled in afterwards from
-one column at a time (``finish_scores``) so no pass ever holds the whole corpus.
+Knows columns and their kinds, not files or analyzers; quantiles and histograms are filled in afterwards by
+re-reading one column at a time in chunks (``finish_scores``), so nothing ever holds a whole column.
 """
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from biasaudit.analyzers.base import Column
+from biasaudit.report.quantiles import Passes, histogram, linear_quantiles
 from biasaudit.report.stats import Moments, rate
 
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
@@ -50,19 +51,21 @@ class _GroupStats:
     label_n: dict[str, int] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
 
-    def update(self, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
-        self.n += len(frame)
-        for col in columns:
-            values = frame[col.name]
+    def update(self, batch: _Batch, rows: np.ndarray | None = None) -> None:
+        """Add the batch's ``rows`` (positions, in order; None: all of them)."""
+        self.n += batch.n if rows is None else len(rows)
+        for col in batch.columns:
+            values = batch.values[col.name] if rows is None else batch.values[col.name][rows]
             if col.kind == "score":
-                self.scores.setdefault(col.name, Moments()).update(values.to_numpy(dtype=np.float64))
+                self.scores.setdefault(col.name, Moments()).update(values)
             elif col.kind == "flag":
                 self.flags[col.name] = self.flags.get(col.name, 0) + int(values.sum())
             else:
-                present = values.dropna()
+                codes, uniques = pd.factorize(values)  # missing labels get code -1 and are not counted
+                present = codes[codes >= 0]
                 self.label_n[col.name] = self.label_n.get(col.name, 0) + len(present)
                 counts = self.labels.setdefault(col.name, {})
-                for label, k in present.value_counts(sort=False).items():
+                for label, k in zip(uniques, np.bincount(present, minlength=len(uniques))):
                     counts[str(label)] = counts.get(str(label), 0) + int(k)
 
     def summary(self, columns: Sequence[Column], detail: bool) -> dict[str, Any]:
@@ -122,6 +125,33 @@ class Extremes:
                 "highest": [{"id": r, "value": v, "text": t} for v, _, r, t in high]}
 
 
+class _Batch:
+    """One batch's analyzer columns as numpy arrays (float64 scores, bool flags, object labels), converted once
+    and then sliced per group."""
+
+    def __init__(self, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
+        self.n, self.columns = len(frame), columns
+        dtypes = {"score": np.float64, "flag": bool}
+        self.values = {c.name: frame[c.name].to_numpy(dtype=dtypes.get(c.kind, object)) for c in columns}
+
+
+def _turn_positions(turn: pd.Series, n_turns: pd.Series) -> np.ndarray:
+    """``turn_position`` for whole columns at once."""
+    missing = (turn.isna() | n_turns.isna()).to_numpy()
+    t = turn.to_numpy(dtype=np.float64, na_value=0.0)
+    n = n_turns.to_numpy(dtype=np.float64, na_value=0.0)
+    out = np.where(n <= 1, "single", np.where(t == 0, "first", np.where(t >= n - 1, "last", "middle")))
+    return np.where(missing, MISSING, out).astype(object)
+
+
+def _group_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Group keys (missing -> MISSING, then str) as codes into the keys in order of first appearance."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    keys = [MISSING if pd.isna(u) else str(u) for u in uniques]
+    merged, names = pd.factorize(np.asarray(keys, dtype=object))  # distinct raw values with one str form
+    return merged[codes], list(names)
+
+
 class Aggregator:
     """Accumulates everything the report needs from scored record batches, in one pass."""
 
@@ -135,24 +165,27 @@ class Aggregator:
         """Add one batch: a DataFrame with record metadata columns plus every analyzer column."""
         if frame.empty:
             return
-        self.total.update(frame, self.columns)
+        batch = _Batch(frame, self.columns)
+        self.total.update(batch)
         ids, texts = frame["id"].tolist(), frame["text"].tolist()
         for name, ext in self.extremes.items():
-            ext.update(frame[name].to_numpy(dtype=np.float64), ids, texts)
-        keys = {
-            "source": frame["source"].astype(object),
-            "speaker": frame["speaker"].astype(object),
-            "role": frame["role"].astype(object),
-            "turn_position": pd.Series([turn_position(t, n) for t, n in zip(frame["turn"], frame["n_turns"])],
-                                       index=frame.index, dtype=object),
-        }
+            ext.update(batch.values[name], ids, texts)
+        keys = {"source": frame["source"].to_numpy(dtype=object),
+                "speaker": frame["speaker"].to_numpy(dtype=object),
+                "role": frame["role"].to_numpy(dtype=object),
+                "turn_position": _turn_positions(frame["turn"], frame["n_turns"])}
         for dim, key in keys.items():
-            key = key.where(key.notna(), MISSING).map(str)
+            codes, names = _group_codes(key)
             groups = self.groups[dim]
-            for value, sub in frame.groupby(key, sort=False):
+            if len(names) == 1:  # the usual case (one source, no dialogue turns): no split needed
+                parts = [(names[0], None)]
+            else:  # rows of each group in input order, groups in order of first appearance
+                order = np.argsort(codes, kind="stable")
+                parts = list(zip(names, np.split(order, np.cumsum(np.bincount(codes))[:-1])))
+            for value, rows in parts:
                 if value not in groups and len(groups) >= MAX_GROUPS:
                     value = OTHER
-                groups.setdefault(value, _GroupStats()).update(sub, self.columns)
+                groups.setdefault(value, _GroupStats()).update(batch, rows)
 
     def summary(self) -> dict[str, Any]:
         """Statistics that need no second pass: moments, rates with Wilson intervals, breakdowns, extremes."""
@@ -170,16 +203,19 @@ class Aggregator:
                 "breakdowns": breakdowns}
 
 
-def finish_scores(summary: dict[str, Any], column_values: Iterable[tuple[str, np.ndarray]]) -> None:
-    """Add quantiles and a histogram to each score summary from that column's full values (one at a time)."""
-    for name, values in column_values:
-        finite = values[~np.isnan(values)]
-        s = summary["scores"][name]
-        if finite.size == 0:
+def finish_scores(summary: dict[str, Any], column_passes: Callable[[str], Passes]) -> None:
+    """Add quantiles and a histogram to each score summary, reading one column at a time in chunks.
+
+    ``column_passes(name)`` gives a callable that yields that column's values (NaN = undefined) on every call;
+    the figures equal ``np.quantile``/``np.histogram`` of the full column without holding it (report.quantiles).
+    """
+    for name, s in summary["scores"].items():
+        if not s["n"]:
             s["quantiles"] = {f"p{round(q * 100):02d}": math.nan for q in QUANTILES}
             s["histogram"] = {"edges": [], "counts": []}
             continue
-        qs = np.quantile(finite, QUANTILES)
+        passes = column_passes(name)
+        qs = linear_quantiles(passes, QUANTILES, s["n"], s["min"], s["max"])
         s["quantiles"] = {f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)}
-        counts, edges = np.histogram(finite, bins=HIST_BINS)
+        counts, edges = histogram(passes, HIST_BINS, s["min"], s["max"])
         s["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}

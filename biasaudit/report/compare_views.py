@@ -137,7 +137,7 @@ def plot_png(result: dict[str, Any]) -> bytes | None:
         return None
     cols = min(3, len(panels))
     rows = math.ceil(len(panels) / cols)
-    plt, fig, _ = _figure(4.2 * cols, 2.6 * rows)
+    fig, _ = _figure(4.2 * cols, 2.6 * rows)
     fig.clf()
     labels = [s["label"] for s in result["scans"]]
     colors = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
@@ -165,7 +165,7 @@ def plot_png(result: dict[str, Any]) -> bytes | None:
         ax.tick_params(labelsize=7)
         if p == 0:
             ax.legend(fontsize=7, frameon=False)
-    return _png(plt, fig)
+    return _png(fig, tight=True)
 
 
 def write_compare_files(result: dict[str, Any], out_dir: str | Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from biasaudit.report import sections
 from biasaudit.report.markdown import SCORE_HEADER, fmt, fmt_rate, is_headline, score_rows, view_text
-from biasaudit.report.plots import histogram_png, rates_png
+from biasaudit.report.plots import histogram_png, rates_png, sparkline_png
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
@@ -34,6 +34,11 @@ def _plots(report: dict[str, Any], names: list[str]) -> str:
     imgs = [(n, histogram_png(n, report["scores"][n])) for n in names]
     return "<div class=plots>" + "".join(f'<img alt="{_t(n)} histogram" src="{png}">' for n, png in imgs if png) \
         + "</div>"
+
+
+def _sparkline(name: str, stats: dict[str, Any]) -> str:
+    uri = sparkline_png(stats)
+    return f'<img alt="{_t(name)} histogram" src="{uri}">' if uri else ""
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -82,9 +87,11 @@ def render_html(report: dict[str, Any]) -> str:
         if detail:
             parts.append(f"<details><summary>Detail columns ({len(detail)}: model features and other inputs; "
                          "all figures are in report.json)</summary>"
-                         + _table(SCORE_HEADER, [[_t(r[0])] + [_t(fmt(v)) for v in r[1:]]
-                                                 for r in score_rows(report, detail)])
-                         + _plots(report, detail) + "</details>")
+                         + _table(SCORE_HEADER + ["histogram"],
+                                  [[_t(r[0])] + [_t(fmt(v)) for v in r[1:]]
+                                   + [_sparkline(r[0], report["scores"][r[0]])]
+                                   for r in score_rows(report, detail)])
+                         + "</details>")
     for dim, groups in report["breakdowns"].items():
         score_names = [n for n in report["scores"] if is_headline(report, n)]
         label_cols = [(col, lab) for col, labs in report["labels"].items() if is_headline(report, col)
