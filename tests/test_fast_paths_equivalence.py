@@ -183,3 +183,36 @@ def test_unknown_word_rules_equal_the_oracle():
             continue
         prev, nxt = rng.choice(neighbours), rng.choice(neighbours)
         assert tagger._apply_morphology(word, prev, nxt) == tagger_ref._apply_morphology(word, prev, nxt), word
+
+
+_SENTENCE_EDGES = (
+    "", ".", "..", "...", "a.", "a..", "a .", ". a", "?", "!", "a?!", "a.)", 'a."', "a.' ", "a. ''", "a.]  ",
+    '"', '"a', '" a', '("a', "[\"a\"]", "'", "' a", "a' ", "a' ' ", "x''''", "x'''''", "''a''", "a 's ", "a's",
+    "a'S b", "a'll ", "a'LL b", "n't", "don't ", "DON'T ", "' 's ", "a:", "a,", "a,,b", ",", ":1", "a;b@c",
+    "cannot", "CANNOT", "gonna ", "wanna\tgo", "wanna\x0bgo", "'tis", " 'twas ", "a\rb.", "a.\r", "a.\x0c",
+    "a.\x85", "a.\u2028", "b\u2028.", "a\x1c.", "a.\n", "\n", "a\nb", '"\n"', "a\n.", "--", "a--b", "<a>",
+)
+
+
+def test_treebank_many_equals_one_sentence_at_a_time():
+    """Rules applied once over "\\n"-joined sentences split each sentence as it would alone: sentences that
+    start or end a line in odd ways, hold whitespace other than spaces, or a newline (those go one by one)."""
+    from biasaudit.text.tokenize import treebank_words, treebank_words_many
+
+    rng = random.Random(5)
+    pieces = _SENTENCE_EDGES + ("a", "b", " ", "  ", "the", "it's", "i.e.", "(", ")")
+    for _ in range(3000):
+        sentences = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+                     for _ in range(rng.randint(0, 8))]
+        assert treebank_words_many(sentences) == [treebank_words(s) for s in sentences], sentences
+    assert treebank_words_many(list(_SENTENCE_EDGES)) == [treebank_words(s) for s in _SENTENCE_EDGES]
+
+
+def test_reference_tokens_of_a_batch_equal_the_oracle(corpus):
+    from biasaudit.analyzers.linguistic_bias import reference_tokens_many
+
+    edges = [" ".join(_SENTENCE_EDGES), "\n".join(_SENTENCE_EDGES), ". ".join(_SENTENCE_EDGES)]
+    texts = corpus + [t.upper() for t in corpus[:3000]] + edges + ["\n\n".join(corpus[-300:])]
+    for start in range(0, len(texts), 1000):
+        chunk = texts[start:start + 1000]
+        assert reference_tokens_many(chunk) == [lb_ref.reference_tokens(t) for t in chunk]
