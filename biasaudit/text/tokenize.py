@@ -33,6 +33,7 @@ _NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
 _INITIAL = re.compile(r"[^\W\d]\.$")
 _ELLIPSIS = re.compile(r"\.\.+$")
 _REALIGN = re.compile(r'["\')\]}]+?(?:\s+|(?=--)|$)', re.MULTILINE)
+_CLOSERS = frozenset("\"')]}")
 
 
 def _breaks_at(tok: str, next_tok: str | None, abbreviations: frozenset[str]) -> bool:
@@ -76,9 +77,10 @@ def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIAT
         return [text] if text else []
     slices, last = [], 0
     for m in _PERIOD_CONTEXT.finditer(text):
-        if _contains_break_memo(m.group() + m.group("after_tok"), abbreviations):
+        tok, after, next_tok = m.group(0, "after_tok", "next_tok")
+        if _contains_break_memo(tok + after, abbreviations):
             slices.append([last, m.end()])
-            last = m.start("next_tok") if m.group("next_tok") else m.end()
+            last = m.start("next_tok") if next_tok else m.end()
     slices.append([last, len(text)])
     out: list[str] = []
     realign = 0
@@ -89,7 +91,8 @@ def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIAT
                 out.append(text[start:stop])
             continue
         nxt = slices[i + 1]
-        m = _REALIGN.match(text, nxt[0], nxt[1])
+        # _REALIGN needs a closing quote/bracket there (a cheap test first: most sentences start with a word)
+        m = _REALIGN.match(text, nxt[0], nxt[1]) if text[nxt[0]:nxt[0] + 1] in _CLOSERS else None
         if m:  # closing quotes/brackets after the break belong to this sentence
             out.append(text[start:nxt[0] + len(m.group(0).rstrip())])
             realign = m.end() - nxt[0]
@@ -169,7 +172,9 @@ class _RuleList:
         self._candidates: dict[frozenset[str], tuple[_Rule, ...]] = {}
 
     def apply(self, text: str) -> str:
-        key = self.firsts.intersection(text) | self.added
+        # a set of a long text's characters costs a pass per character; ``in`` per first character is faster
+        key = (self.firsts.intersection(text) if len(text) < 512
+               else frozenset(filter(text.__contains__, self.firsts))) | self.added
         todo = self._candidates.get(key)
         if todo is None:
             if len(self._candidates) >= 4096:
