@@ -141,10 +141,15 @@ def test_tagger_equals_the_oracle_on_rule_and_entity_words():
     odd = ["Zorblax", "zorblaxing", "unkindly", "flurbs", "re-tweet", "12,500", "3:30", "http://x.org",
            "www.a.com", "a@b.co", "STAART", "O", "a/b", "pers"]
     rng = random.Random(7)
+    group: list[list[str]] = []
     for _ in range(4000):
         pool = rng.choice((rule_words, entity_words, odd, rule_words + odd))
         tokens = [rng.choice(pool) for _ in range(rng.randint(1, 14))]
         assert tagger.find_tags(list(tokens)) == tagger_ref.find_tags(list(tokens)), tokens
+        group.append(tokens)
+        if rng.random() < 0.2:  # several sentences tagged in one pass: none may see its neighbours
+            assert tagger.tag_sentences(group) == [[t for _, t in tagger_ref.find_tags(list(s))] for s in group]
+            group = []
 
 
 def test_reference_tokens_equal_the_oracle(corpus):
@@ -216,3 +221,24 @@ def test_reference_tokens_of_a_batch_equal_the_oracle(corpus):
     for start in range(0, len(texts), 1000):
         chunk = texts[start:start + 1000]
         assert reference_tokens_many(chunk) == [lb_ref.reference_tokens(t) for t in chunk]
+
+
+def test_tag_sentences_keeps_each_sentence_out_of_the_next_ones_context():
+    """Rules that look three tokens back or ahead, with the tag they test ending the sentence before (or
+    starting the one after): tagged together, the sentences must still be tagged as if alone."""
+    from biasaudit.text.pattern_en import _data
+
+    lexicon = _data.lexicon()
+    word_with = {}
+    for word, tag in lexicon.items():
+        word_with.setdefault(tag, word)
+    groups = []
+    for rule in _data.context():
+        frm, _, cmd, x = rule[:4]
+        if cmd.lower() in ("prev1or2or3tag", "next1or2or3tag", "prev2tag", "next2tag", "prevbigram",
+                           "nextbigram") and frm in word_with and x in word_with:
+            a, b = word_with[x], word_with[frm]
+            groups += [[[a], [b]], [[b], [a]], [[a, a], [b, b]], [[b, b], [a, a]], [[a], [b], [a]]]
+    assert len(groups) > 20
+    for group in groups:
+        assert tagger.tag_sentences(group) == [[t for _, t in tagger_ref.find_tags(list(s))] for s in group], group

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en.lemmatizer import lemma
-from biasaudit.text.pattern_en.tagger import find_tags, tag_tokens
+from biasaudit.text.pattern_en.tagger import find_tags, tag_sentences
 from biasaudit.text.pattern_en.tokenizer import find_tokens
 
 _SLASH = "&slash;"
@@ -84,7 +84,8 @@ def sentence_words(text: str) -> list[Word]:
     that the last token of a line and the first of the next are one piece joined by a newline (a one-token line
     joins both neighbours). Each token decodes on its own (memoised); only those pieces are built and decoded.
     """
-    sentences = [(tokens, tag_tokens(tokens)) for tokens in find_tokens(text)]
+    token_lists = find_tokens(text)
+    sentences = list(zip(token_lists, tag_sentences(token_lists)))
     known = _words.get
     words: list[Word] = []
     carry: str | None = None  # the piece still open across a line break
