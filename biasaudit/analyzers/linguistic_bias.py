@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import filterfalse
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -50,6 +51,8 @@ HENDERSON_MARKUP = ("</s> ", "<first_speaker> ", "<second_speaker> ", "<third_sp
                     " </s>", " </d>", "__eou__ ", " __eou__", "@@ ", "__eot__ ")
 _HENDERSON_SPEAKER = re.compile(r"<speaker_\d+> ")
 _DROPPED_TOKENS = ".?!,;:'s\"$"  # the reference drops every token that is a substring of this
+_DROPPED_SUBSTRINGS = frozenset(_DROPPED_TOKENS[i:j] for i in range(len(_DROPPED_TOKENS) + 1)
+                                for j in range(i, len(_DROPPED_TOKENS) + 1))  # "" included
 
 
 def column_name(feature: str) -> str:
@@ -64,8 +67,8 @@ def reference_tokens(text: str) -> list[str]:
 
 def reference_tokens_many(texts: list[str]) -> list[list[str]]:
     """``[reference_tokens(t) for t in texts]``, tokenised together (fewer Python-level regex calls)."""
-    return [[w for w in words if w and w not in _DROPPED_TOKENS]
-            for words in word_tokenize_many([ascii_lower(t) for t in texts])]
+    dropped = _DROPPED_SUBSTRINGS.__contains__
+    return [list(filterfalse(dropped, words)) for words in word_tokenize_many([ascii_lower(t) for t in texts])]
 
 
 def round4(values: np.ndarray) -> np.ndarray:

@@ -246,6 +246,11 @@ _CONTRACTION_LINES = _line_rules(_CONTRACTIONS)
 
 def treebank_words_many(sentences: list[str]) -> list[list[str]]:
     """``[treebank_words(s) for s in sentences]``, each rule applied once to all sentences without a newline."""
+    return [line.split() for line in _treebank_lines(sentences)]
+
+
+def _treebank_lines(sentences: list[str]) -> list[str]:
+    """Per sentence, its Treebank tokens separated by whitespace (no newline)."""
     if not sentences:
         return []
     alone = [i for i, s in enumerate(sentences) if "\n" in s]
@@ -258,19 +263,22 @@ def treebank_words_many(sentences: list[str]) -> list[list[str]]:
                 text = pattern.sub(repl, text)
     lines = text.split("\n")
     if len(lines) != len(joined):  # cannot happen (no rule adds or removes a newline); never guess
-        return [treebank_words(s) for s in sentences]
-    out = [line.split() for line in lines]
+        return [" ".join(treebank_words(s)) for s in sentences]
     for i in alone:
-        out.insert(i, treebank_words(sentences[i]))
-    return out
+        lines.insert(i, " ".join(treebank_words(sentences[i])))
+    return lines
 
 
 def word_tokenize_many(texts: list[str], abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS
                        ) -> list[list[str]]:
     """``[word_tokenize(t) for t in texts]`` with the Treebank rules run once over all their sentences."""
     splits = [punkt_sentences(t, abbreviations) for t in texts]
-    words = iter(treebank_words_many([s for sents in splits for s in sents]))
-    return [[tok for _ in sents for tok in next(words)] for sents in splits]
+    lines = _treebank_lines([s for sents in splits for s in sents])
+    out, start = [], 0
+    for sents in splits:  # a text's tokens: its lines' tokens (no token holds whitespace), in one split
+        out.append(" ".join(lines[start:start + len(sents)]).split())
+        start += len(sents)
+    return out
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
