@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import filterfalse
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any, Literal
 
