@@ -128,6 +128,7 @@ def find_tokens(text: str) -> list[list[str]]:
     sentences: list[list[str]] = [[]]
     i = j = 0
     n = len(tokens)
+    eos = _EOS in tokens
     for end in list(compress(range(n), map(_ENDS.__contains__, tokens))):  # Pattern's scan, from end to end
         if end < j:
             continue  # taken in by the closers after the previous end
@@ -137,12 +138,12 @@ def find_tokens(text: str) -> list[list[str]]:
             if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
                 break
             j += 1
-        sentences[-1].extend(t for t in tokens[i:j] if t != _EOS)
+        sentences[-1].extend([t for t in tokens[i:j] if t != _EOS] if eos else tokens[i:j])
         sentences.append([])
         i = j
         j += 1
     sentences[-1].extend(tokens[i:])
-    if _EOS not in tokens:  # each sentence is then a run of tokens: if the glue cannot apply to all, it cannot to any
+    if not eos:  # each sentence is then a run of tokens: if the glue cannot apply to all, it cannot to any
         everything = " ".join(tokens)
         if "( !" not in everything and "! )" not in everything and not _MAYBE_SPLIT_EMOTICON.search(everything):
             return [s for s in sentences if s]
