@@ -6,6 +6,7 @@ reproduce that, not repair it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en.lemmatizer import lemma
@@ -41,6 +42,7 @@ def _field(value: str, is_word: bool) -> str | None:
     return value
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def _token_string(word: str, tag: str) -> str:
     """One token as Pattern writes it. Chunk and PNP tags never matter to ``modality`` or ``mood`` (see
     moods.py), so "O" stands in for them: it keeps Pattern's five slash-separated fields, all the fusion needs."""
@@ -53,6 +55,8 @@ def _decode(chars: str) -> Word:
     return Word(_field(f[0], True), f[1] and _field(f[1], False), f[4] and _field(f[4], True))
 
 
+#: ``_decode`` memoised for the pieces fused across a line break, which repeat ("./.", then a common first word)
+_decode_piece = lru_cache(maxsize=_CACHE_LIMIT)(_decode)
 _words: dict[tuple[str, str], Word | None] = {}
 
 
@@ -99,7 +103,7 @@ def sentence_words(text: str) -> list[Word]:
             carry += "\n" + first
             if last == 0:
                 continue
-            words.append(_decode(carry))
+            words.append(_decode_piece(carry))
             start = 1
         middle = [known(key) or _word(*key) for key in zip(tokens[start:last], tags[start:last])]
         carry = _token_string(tokens[last], tags[last])
@@ -107,5 +111,5 @@ def sentence_words(text: str) -> list[Word]:
             return _words_literally(sentences)
         words += middle
     if carry is not None:
-        words.append(_decode(carry))
+        words.append(_decode_piece(carry))
     return words
