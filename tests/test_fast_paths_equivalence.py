@@ -141,10 +141,15 @@ def test_tagger_equals_the_oracle_on_rule_and_entity_words():
     odd = ["Zorblax", "zorblaxing", "unkindly", "flurbs", "re-tweet", "12,500", "3:30", "http://x.org",
            "www.a.com", "a@b.co", "STAART", "O", "a/b", "pers"]
     rng = random.Random(7)
+    group: list[list[str]] = []
     for _ in range(4000):
         pool = rng.choice((rule_words, entity_words, odd, rule_words + odd))
         tokens = [rng.choice(pool) for _ in range(rng.randint(1, 14))]
         assert tagger.find_tags(list(tokens)) == tagger_ref.find_tags(list(tokens)), tokens
+        group.append(tokens)
+        if rng.random() < 0.2:  # several sentences tagged in one pass: none may see its neighbours
+            assert tagger.tag_sentences(group) == [[t for _, t in tagger_ref.find_tags(list(s))] for s in group]
+            group = []
 
 
 def test_reference_tokens_equal_the_oracle(corpus):
@@ -183,3 +188,57 @@ def test_unknown_word_rules_equal_the_oracle():
             continue
         prev, nxt = rng.choice(neighbours), rng.choice(neighbours)
         assert tagger._apply_morphology(word, prev, nxt) == tagger_ref._apply_morphology(word, prev, nxt), word
+
+
+_SENTENCE_EDGES = (
+    "", ".", "..", "...", "a.", "a..", "a .", ". a", "?", "!", "a?!", "a.)", 'a."', "a.' ", "a. ''", "a.]  ",
+    '"', '"a', '" a', '("a', "[\"a\"]", "'", "' a", "a' ", "a' ' ", "x''''", "x'''''", "''a''", "a 's ", "a's",
+    "a'S b", "a'll ", "a'LL b", "n't", "don't ", "DON'T ", "' 's ", "a:", "a,", "a,,b", ",", ":1", "a;b@c",
+    "cannot", "CANNOT", "gonna ", "wanna\tgo", "wanna\x0bgo", "'tis", " 'twas ", "a\rb.", "a.\r", "a.\x0c",
+    "a.\x85", "a.\u2028", "b\u2028.", "a\x1c.", "a.\n", "\n", "a\nb", '"\n"', "a\n.", "--", "a--b", "<a>",
+)
+
+
+def test_treebank_many_equals_one_sentence_at_a_time():
+    """Rules applied once over "\\n"-joined sentences split each sentence as it would alone: sentences that
+    start or end a line in odd ways, hold whitespace other than spaces, or a newline (those go one by one)."""
+    from biasaudit.text.tokenize import treebank_words, treebank_words_many
+
+    rng = random.Random(5)
+    pieces = _SENTENCE_EDGES + ("a", "b", " ", "  ", "the", "it's", "i.e.", "(", ")")
+    for _ in range(3000):
+        sentences = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+                     for _ in range(rng.randint(0, 8))]
+        assert treebank_words_many(sentences) == [treebank_words(s) for s in sentences], sentences
+    assert treebank_words_many(list(_SENTENCE_EDGES)) == [treebank_words(s) for s in _SENTENCE_EDGES]
+
+
+def test_reference_tokens_of_a_batch_equal_the_oracle(corpus):
+    from biasaudit.analyzers.linguistic_bias import reference_tokens_many
+
+    edges = [" ".join(_SENTENCE_EDGES), "\n".join(_SENTENCE_EDGES), ". ".join(_SENTENCE_EDGES)]
+    texts = corpus + [t.upper() for t in corpus[:3000]] + edges + ["\n\n".join(corpus[-300:])]
+    for start in range(0, len(texts), 1000):
+        chunk = texts[start:start + 1000]
+        assert reference_tokens_many(chunk) == [lb_ref.reference_tokens(t) for t in chunk]
+
+
+def test_tag_sentences_keeps_each_sentence_out_of_the_next_ones_context():
+    """Rules that look three tokens back or ahead, with the tag they test ending the sentence before (or
+    starting the one after): tagged together, the sentences must still be tagged as if alone."""
+    from biasaudit.text.pattern_en import _data
+
+    lexicon = _data.lexicon()
+    word_with = {}
+    for word, tag in lexicon.items():
+        word_with.setdefault(tag, word)
+    groups = []
+    for rule in _data.context():
+        frm, _, cmd, x = rule[:4]
+        if cmd.lower() in ("prev1or2or3tag", "next1or2or3tag", "prev2tag", "next2tag", "prevbigram",
+                           "nextbigram") and frm in word_with and x in word_with:
+            a, b = word_with[x], word_with[frm]
+            groups += [[[a], [b]], [[b], [a]], [[a, a], [b, b]], [[b, b], [a, a]], [[a], [b], [a]]]
+    assert len(groups) > 20
+    for group in groups:
+        assert tagger.tag_sentences(group) == [[t for _, t in tagger_ref.find_tags(list(s))] for s in group], group

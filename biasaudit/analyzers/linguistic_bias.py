@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from biasaudit.resources import lexicon_path, sha256_tree
 from biasaudit.text import pattern_en, vader
 from biasaudit.text.batch import TextBatch
 from biasaudit.text.lexicon import LexiconMatcher, read_word_list
-from biasaudit.text.tokenize import ascii_lower, word_tokenize
+from biasaudit.text.tokenize import ascii_lower, word_tokenize, word_tokenize_many
 
 INTERCEPT = -0.5581467
 #: The 14 model features and their OLS coefficients, in the reference's order of summation
@@ -50,6 +51,8 @@ HENDERSON_MARKUP = ("</s> ", "<first_speaker> ", "<second_speaker> ", "<third_sp
                     " </s>", " </d>", "__eou__ ", " __eou__", "@@ ", "__eot__ ")
 _HENDERSON_SPEAKER = re.compile(r"<speaker_\d+> ")
 _DROPPED_TOKENS = ".?!,;:'s\"$"  # the reference drops every token that is a substring of this
+_DROPPED_SUBSTRINGS = frozenset(_DROPPED_TOKENS[i:j] for i in range(len(_DROPPED_TOKENS) + 1)
+                                for j in range(i, len(_DROPPED_TOKENS) + 1))  # "" included
 
 
 def column_name(feature: str) -> str:
@@ -60,6 +63,12 @@ def column_name(feature: str) -> str:
 def reference_tokens(text: str) -> list[str]:
     """The reference's filtered tokens: lower-case, ``word_tokenize``, drop substrings of ``.?!,;:'s"$``."""
     return [w for w in word_tokenize(ascii_lower(text)) if w and w not in _DROPPED_TOKENS]
+
+
+def reference_tokens_many(texts: list[str]) -> list[list[str]]:
+    """``[reference_tokens(t) for t in texts]``, tokenised together (fewer Python-level regex calls)."""
+    dropped = _DROPPED_SUBSTRINGS.__contains__
+    return [list(filterfalse(dropped, words)) for words in word_tokenize_many([ascii_lower(t) for t in texts])]
 
 
 def round4(values: np.ndarray) -> np.ndarray:
@@ -208,7 +217,7 @@ class LinguisticBiasAnalyzer(Analyzer):
         texts = [henderson_preprocess(t) for t in batch.texts] if henderson else batch.texts
         usable = [t is not None for t in texts]
         texts = [t if t is not None else "" for t in texts]
-        docs = [reference_tokens(t) for t in texts]
+        docs = reference_tokens_many(texts)
         n_words = np.fromiter(map(len, docs), np.int64, len(docs))
         ref_uni, ref_grams = self._ref.count(docs)
         ref_counts = ref_grams if henderson else ref_uni + ref_grams

@@ -33,6 +33,7 @@ _NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
 _INITIAL = re.compile(r"[^\W\d]\.$")
 _ELLIPSIS = re.compile(r"\.\.+$")
 _REALIGN = re.compile(r'["\')\]}]+?(?:\s+|(?=--)|$)', re.MULTILINE)
+_CLOSERS = frozenset("\"')]}")
 
 
 def _breaks_at(tok: str, next_tok: str | None, abbreviations: frozenset[str]) -> bool:
@@ -55,15 +56,31 @@ def _contains_break(context: str, abbreviations: frozenset[str]) -> bool:
     return any(_breaks_at(t, toks[i + 1], abbreviations) for i, t in enumerate(toks[:-1]))
 
 
+_breaks: dict[tuple[str, frozenset[str]], bool] = {}
+_CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
+
+
+def _contains_break_memo(context: str, abbreviations: frozenset[str]) -> bool:
+    """``_contains_break``, memoised: contexts are a word, its period and the next word, and they repeat."""
+    key = (context, abbreviations)
+    out = _breaks.get(key)
+    if out is None:
+        if len(_breaks) >= _CACHE_LIMIT:
+            _breaks.clear()
+        out = _breaks[key] = _contains_break(context, abbreviations)
+    return out
+
+
 def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS) -> list[str]:
     """Split ``text`` into sentences as Punkt would on lower-cased text (see the module docstring)."""
     if not any(c in text for c in ".?!"):
         return [text] if text else []
     slices, last = [], 0
     for m in _PERIOD_CONTEXT.finditer(text):
-        if _contains_break(m.group() + m.group("after_tok"), abbreviations):
+        tok, after, next_tok = m.group(0, "after_tok", "next_tok")
+        if _contains_break_memo(tok + after, abbreviations):
             slices.append([last, m.end()])
-            last = m.start("next_tok") if m.group("next_tok") else m.end()
+            last = m.start("next_tok") if next_tok else m.end()
     slices.append([last, len(text)])
     out: list[str] = []
     realign = 0
@@ -74,7 +91,8 @@ def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIAT
                 out.append(text[start:stop])
             continue
         nxt = slices[i + 1]
-        m = _REALIGN.match(text, nxt[0], nxt[1])
+        # _REALIGN needs a closing quote/bracket there (a cheap test first: most sentences start with a word)
+        m = _REALIGN.match(text, nxt[0], nxt[1]) if text[nxt[0]:nxt[0] + 1] in _CLOSERS else None
         if m:  # closing quotes/brackets after the break belong to this sentence
             out.append(text[start:nxt[0] + len(m.group(0).rstrip())])
             realign = m.end() - nxt[0]
@@ -154,7 +172,9 @@ class _RuleList:
         self._candidates: dict[frozenset[str], tuple[_Rule, ...]] = {}
 
     def apply(self, text: str) -> str:
-        key = self.firsts.intersection(text) | self.added
+        # a set of a long text's characters costs a pass per character; ``in`` per first character is faster
+        key = (self.firsts.intersection(text) if len(text) < 512
+               else frozenset(filter(text.__contains__, self.firsts))) | self.added
         todo = self._candidates.get(key)
         if todo is None:
             if len(self._candidates) >= 4096:
@@ -187,6 +207,78 @@ def treebank_words(sentence: str) -> list[str]:
 def word_tokenize(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS) -> list[str]:
     """``nltk.word_tokenize`` of NLTK 3.2.5: Treebank tokens of each Punkt sentence."""
     return [tok for sent in punkt_sentences(text, abbreviations) for tok in treebank_words(sent)]
+
+
+# --- The same rules over many sentences at once ------------------------------------------------------------
+# Python-level calls, not regex work, dominate on short sentences. Joined by "\n", many sentences take one
+# ``sub`` per rule, provided no match can touch a "\n": under re.MULTILINE ``^``/``$`` stop at it, ``\s`` becomes
+# "whitespace but \n" and every negated class excludes it. Sentences that hold a "\n" go one by one.
+# On a long string a rule that starts with a class is scanned at every position; one that starts with a literal
+# jumps from occurrence to occurrence. So where it is provably the same substitution, a rule "(c)X" (c one
+# character of a class) is written "X(?<=cX)" and keeps c: the same positions match, because c can never be the
+# last character of the previous match (noted per rule), and the replacement drops the copy of c.
+def _line_rules(rules: tuple[_Rule, ...]) -> tuple[_Rule, ...]:
+    return tuple((_C(p.pattern.replace("[^", r"[^\n").replace(r"\s", r"[^\S\n]"), re.MULTILINE), repl, needles)
+                 for p, repl, needles in rules)
+
+
+def _literal_first(steps: tuple[_Rule, ...], replaced: dict[str, tuple[str, str]]) -> tuple[_Rule, ...]:
+    """``_line_rules(steps)``, except the rules whose original pattern is a key of ``replaced``: (pattern, repl)."""
+    assert replaced.keys() <= {p.pattern for p, _, _ in steps}
+    return tuple((_C(replaced[p.pattern][0], re.MULTILINE), replaced[p.pattern][1], needles)
+                 if p.pattern in replaced else line for (p, _, needles), line in zip(steps, _line_rules(steps)))
+
+
+_STEPS_LINES = _RuleList(_literal_first(_STEPS, {
+    r'^"': (r'"(?<=^")', "``"),
+    r'([ (\[{<])"': (r'"(?<=[ (\[{<]")', " `` "),  # previous match ends in '"', not in the class
+    # these two match only at a line end, so at most once per line
+    r"([^\.])(\.)([\]\)}>\"\' ]*)\s*$": (r"\.(?<=[^\n.]\.)([\]\)}>\"\' ]*)[^\S\n]*$", r" . \1 "),
+    r"([^\.])(\.)([\]\)}>\"\']*)\s*$": (r"\.(?<=[^\n.]\.)([\]\)}>\"\']*)[^\S\n]*$", r" .\1 "),
+}))
+_ENDING_LINES = _RuleList(_literal_first(_ENDING, {  # the previous match ends in " ", not in the class
+    r"([^' ])('[sS]|'[mM]|'[dD]|') ": (r"'(?<=[^\n' ]')[sSmMdD]? ", r" \g<0>"),
+    r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ": (r"(?:'ll|'LL|'re|'RE|'ve|'VE|n't|N'T)(?<=[^\n' ]...) ",
+                                                    r" \g<0>"),
+}))
+_CONTRACTION_LINES = _line_rules(_CONTRACTIONS)
+
+
+def treebank_words_many(sentences: list[str]) -> list[list[str]]:
+    """``[treebank_words(s) for s in sentences]``, each rule applied once to all sentences without a newline."""
+    return [line.split() for line in _treebank_lines(sentences)]
+
+
+def _treebank_lines(sentences: list[str]) -> list[str]:
+    """Per sentence, its Treebank tokens separated by whitespace (no newline)."""
+    if not sentences:
+        return []
+    alone = [i for i, s in enumerate(sentences) if "\n" in s]
+    joined = [s for s in sentences if "\n" not in s] if alone else sentences
+    text = _ENDING_LINES.apply(" " + _STEPS_LINES.apply("\n".join(joined)).replace("\n", " \n ") + " ")
+    lowered = text.lower()
+    if _ANY_CONTRACTION.search(lowered):
+        for pattern, repl, needles in _CONTRACTION_LINES:
+            if any(map(lowered.__contains__, needles)):
+                text = pattern.sub(repl, text)
+    lines = text.split("\n")
+    if len(lines) != len(joined):  # cannot happen (no rule adds or removes a newline); never guess
+        return [" ".join(treebank_words(s)) for s in sentences]
+    for i in alone:
+        lines.insert(i, " ".join(treebank_words(sentences[i])))
+    return lines
+
+
+def word_tokenize_many(texts: list[str], abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS
+                       ) -> list[list[str]]:
+    """``[word_tokenize(t) for t in texts]`` with the Treebank rules run once over all their sentences."""
+    splits = [punkt_sentences(t, abbreviations) for t in texts]
+    lines = _treebank_lines([s for sents in splits for s in sents])
+    out, start = [], 0
+    for sents in splits:  # a text's tokens: its lines' tokens (no token holds whitespace), in one split
+        out.append(" ".join(lines[start:start + len(sents)]).split())
+        start += len(sents)
+    return out
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}

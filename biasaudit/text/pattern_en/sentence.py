@@ -6,10 +6,11 @@ reproduce that, not repair it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en.lemmatizer import lemma
-from biasaudit.text.pattern_en.tagger import find_tags, tag_tokens
+from biasaudit.text.pattern_en.tagger import find_tags, tag_sentences
 from biasaudit.text.pattern_en.tokenizer import find_tokens
 
 _SLASH = "&slash;"
@@ -41,6 +42,7 @@ def _field(value: str, is_word: bool) -> str | None:
     return value
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def _token_string(word: str, tag: str) -> str:
     """One token as Pattern writes it. Chunk and PNP tags never matter to ``modality`` or ``mood`` (see
     moods.py), so "O" stands in for them: it keeps Pattern's five slash-separated fields, all the fusion needs."""
@@ -53,6 +55,8 @@ def _decode(chars: str) -> Word:
     return Word(_field(f[0], True), f[1] and _field(f[1], False), f[4] and _field(f[4], True))
 
 
+#: ``_decode`` memoised for the pieces fused across a line break, which repeat ("./.", then a common first word)
+_decode_piece = lru_cache(maxsize=_CACHE_LIMIT)(_decode)
 _words: dict[tuple[str, str], Word | None] = {}
 
 
@@ -84,7 +88,8 @@ def sentence_words(text: str) -> list[Word]:
     that the last token of a line and the first of the next are one piece joined by a newline (a one-token line
     joins both neighbours). Each token decodes on its own (memoised); only those pieces are built and decoded.
     """
-    sentences = [(tokens, tag_tokens(tokens)) for tokens in find_tokens(text)]
+    token_lists = find_tokens(text)
+    sentences = list(zip(token_lists, tag_sentences(token_lists)))
     known = _words.get
     words: list[Word] = []
     carry: str | None = None  # the piece still open across a line break
@@ -98,7 +103,7 @@ def sentence_words(text: str) -> list[Word]:
             carry += "\n" + first
             if last == 0:
                 continue
-            words.append(_decode(carry))
+            words.append(_decode_piece(carry))
             start = 1
         middle = [known(key) or _word(*key) for key in zip(tokens[start:last], tags[start:last])]
         carry = _token_string(tokens[last], tags[last])
@@ -106,5 +111,5 @@ def sentence_words(text: str) -> list[Word]:
             return _words_literally(sentences)
         words += middle
     if carry is not None:
-        words.append(_decode(carry))
+        words.append(_decode_piece(carry))
     return words

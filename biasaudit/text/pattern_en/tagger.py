@@ -5,8 +5,9 @@ Must tag exactly as Pattern does (its rule order and quirks), not better; rules 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import chain, compress
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en import _data
@@ -188,12 +189,18 @@ def _context_index() -> tuple[dict[str, _Rules], tuple[str, ...]]:
 def _context_tags(words: list[str], tags: list[str]) -> list[str]:
     """Brill context rules, left to right: at each token every rule tests its original tag (and the new tags of
     the tokens before it); the highest-ranked (last in the file) rule that fires decides."""
-    index, to_tag = _context_index()
-    star = index["*"]
     w = _PAD + words + _PAD
     t = _PAD + tags + _PAD
+    _context_pass(w, t, range(3, len(t) - 3))
+    return t[3:-3]
+
+
+def _context_pass(w: list[str], t: list[str], positions: Iterable[int]) -> None:
+    """``_context_tags`` on padded lists, in place, at ``positions`` (left to right)."""
+    index, to_tag = _context_index()
+    star = index["*"]
     fields = (w, t)
-    for i in range(3, len(t) - 3):
+    for i in positions:
         by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
         best = -1
         own = by_word(w[i])
@@ -218,7 +225,6 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
                     best = rank
         if best >= 0:
             t[i] = to_tag[best]
-    return t[3:-3]
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
@@ -248,20 +254,17 @@ def _entity_index() -> dict[str, _Entities]:
     return out
 
 
-def _lower_all(words: list[str]) -> list[str]:
-    """``[w.lower() for w in words]`` in one call when no word holds a space (lower-casing never looks across
-    one, so the joined string lower-cases to the same words)."""
-    lowered = " ".join(words).lower().split(" ")
-    return lowered if len(lowered) == len(words) else [w.lower() for w in words]
-
-
 def _entity_tags(words: list[str], tags: list[str]) -> None:
     """URLs and e-mail addresses become NNP; known names (first listed that fits wins) NNP with a type suffix."""
-    lowered = _lower_all(words)
+    # [w.lower() for w in words] in one call when no word holds a space (lower-casing never looks across one,
+    # so the joined string lower-cases to the same words; only ASCII capitals lower to the URL characters)
+    joined = " ".join(words).lower()
+    lowered = joined.split(" ")
+    if len(lowered) != len(words):
+        lowered = [w.lower() for w in words]
     ents = _entity_index()
-    joined = " ".join(lowered)
     urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
-    starts = range(len(lowered)) if urls else [i for i, w in enumerate(lowered) if w in ents]
+    starts = range(len(lowered)) if urls else compress(range(len(lowered)), map(ents.__contains__, lowered))
     after = 0  # tokens before this index belong to an entity already found
     for i in starts:
         if i < after:
@@ -325,6 +328,33 @@ def _unknown_tag(word: str, prev_word: str | None, next_word: str | None) -> str
 
 def tag_tokens(tokens: list[str]) -> list[str]:
     """The tags ``find_tags`` gives, as a list of strings."""
+    tags = _context_tags(tokens, _lexical_tags(tokens))
+    _entity_tags(tokens, tags)
+    return tags
+
+
+def tag_sentences(sentences: list[list[str]]) -> list[list[str]]:
+    """``[tag_tokens(s) for s in sentences]`` with one pass of the context rules over all of them: each rule
+    looks at most three tokens away, so three pads between two sentences keep each one's view its own."""
+    w, t, spans = list(_PAD), list(_PAD), []
+    for tokens in sentences:
+        start = len(w)
+        w += tokens
+        t += _lexical_tags(tokens)
+        spans.append((start, len(w)))
+        w += _PAD
+        t += _PAD
+    _context_pass(w, t, chain.from_iterable(range(a, b) for a, b in spans))
+    out = []
+    for tokens, (a, b) in zip(sentences, spans):
+        tags = t[a:b]
+        _entity_tags(tokens, tags)
+        out.append(tags)
+    return out
+
+
+def _lexical_tags(tokens: list[str]) -> list[str]:
+    """Tags before the context rules: the lexicon's, else those of the unknown-word rules."""
     lex = _data.lexicon()
     tags = list(map(lex.get, tokens))
     if tags and tags[0] is None:
@@ -335,8 +365,6 @@ def tag_tokens(tokens: list[str]) -> list[str]:
             if tag is None:
                 tags[i] = _unknown_tag(tokens[i], tokens[i - 1] if i > 0 else None,
                                        tokens[i + 1] if i < last else None)
-    tags = _context_tags(tokens, tags)
-    _entity_tags(tokens, tags)
     return tags
 
 

@@ -7,6 +7,7 @@ the sentence splitter, the non-ASCII emoticons), so they are left out here too.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 # Python 2 regexes without re.UNICODE: \s and \S are ASCII-only, so re.ASCII here.
 _TOKEN = re.compile(r"(\S+)\s", re.ASCII)
@@ -48,7 +49,7 @@ _RE_EMOTICONS = re.compile(
 )
 _RE_SARCASM = re.compile(r"\( ?\! ?\)")
 _CLOSERS = ("'", '"', "...", ".", "!", "?", ")", _EOS)
-_ENDS = ("...", ".", "!", "?", _EOS)
+_ENDS = frozenset(("...", ".", "!", "?", _EOS))
 
 
 def _is_abbreviation(t: str) -> bool:
@@ -122,11 +123,13 @@ def find_tokens(text: str) -> list[list[str]]:
     if "  " in text or any(map(text.__contains__, "\t\n\r\x0b\x0c")):  # else only single spaces: no change
         text = _SPACES.sub(" ", text)
     known = _chunks.get
-    tokens = [token for chunk in _TOKEN.findall(text + " ") for token in (known(chunk) or _chunk_tokens(chunk))]
+    # Only single spaces are left of ASCII whitespace, so Pattern's _TOKEN.findall(text + " ") is a split on them.
+    tokens = [token for chunk in text.split(" ") if chunk for token in (known(chunk) or _chunk_tokens(chunk))]
     sentences: list[list[str]] = [[]]
     i = j = 0
     n = len(tokens)
-    for end in [k for k, t in enumerate(tokens) if t in _ENDS]:  # Pattern's scan, jumping from end to end
+    eos = _EOS in tokens
+    for end in list(compress(range(n), map(_ENDS.__contains__, tokens))):  # Pattern's scan, from end to end
         if end < j:
             continue  # taken in by the closers after the previous end
         j = end
@@ -135,11 +138,15 @@ def find_tokens(text: str) -> list[list[str]]:
             if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
                 break
             j += 1
-        sentences[-1].extend(t for t in tokens[i:j] if t != _EOS)
+        sentences[-1].extend([t for t in tokens[i:j] if t != _EOS] if eos else tokens[i:j])
         sentences.append([])
         i = j
         j += 1
     sentences[-1].extend(tokens[i:])
+    if not eos:  # each sentence is then a run of tokens: if the glue cannot apply to all, it cannot to any
+        everything = " ".join(tokens)
+        if "( !" not in everything and "! )" not in everything and not _MAYBE_SPLIT_EMOTICON.search(everything):
+            return [s for s in sentences if s]
     out = []
     for s in sentences:
         if s:
