@@ -56,7 +56,8 @@ class FilterAccount:
         self.mentions += found.sum(axis=0)
         self.mentions_dropped += found[dropped].sum(axis=0)
         for col in self.swept:
-            self._scores[col].append(np.asarray(decisions.columns[col], dtype=np.float64))
+            # a copy: asarray may return a view that keeps the batch's whole score block alive until finish()
+            self._scores[col].append(np.array(decisions.columns[col], dtype=np.float64, copy=True))
 
     def finish(self) -> dict[str, Any]:
         groups = []
