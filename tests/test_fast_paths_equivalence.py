@@ -16,8 +16,6 @@ import pytest
 from conftest import ROOT, shared_path
 from oracles import linguistic_bias_reference as lb_ref
 from oracles.pattern_en_reference import epistemic as epistemic_ref
-from oracles.pattern_en_reference import lemmatizer as lemmatizer_ref
-from oracles.pattern_en_reference import moods as moods_ref
 from oracles.pattern_en_reference import sentence as sentence_ref
 from oracles.pattern_en_reference import tagger as tagger_ref
 from oracles.pattern_en_reference import tokenizer as tokenizer_ref
@@ -26,7 +24,7 @@ from biasaudit.analyzers.linguistic_bias import LinguisticBiasAnalyzer
 from biasaudit.io import example_path
 from biasaudit.text import pattern_en
 from biasaudit.text.batch import TextBatch
-from biasaudit.text.pattern_en import sentence, tagger, tokenizer
+from biasaudit.text.pattern_en import lemmatizer, moods, sentence, tagger, tokenizer
 
 _PIECES = (
     "/", "a/b", "and/or", "1/2", "w/", "O", "O/O", "&slash;", "x&slash;y", "&", "O&slash;", "//", "/O/", "http://t.co/x",
@@ -97,12 +95,12 @@ def test_tokens_tags_words_modality_and_mood_equal_the_oracle(corpus):
         assert tokenizer.find_tokens(text) == tokens, text
         tagged = [tagger_ref.find_tags(list(sent)) for sent in tokens]
         assert [tagger.find_tags(list(sent)) for sent in tokens] == tagged, text
-        assert pattern_en.parse(text) == [[(w, t, lemmatizer_ref.lemma(w, t)) for w, t in s] for s in tagged], text
+        assert pattern_en.parse(text) == [[(w, t, lemmatizer.lemma(w, t)) for w, t in s] for s in tagged], text
         words = sentence_ref.sentence_words(text)
         assert sentence.sentence_words(text) == words, text
         m, md = pattern_en.modality_and_mood(text)
         assert np.float64(m).view(np.int64) == np.float64(epistemic_ref.modality(words)).view(np.int64), text
-        assert md == moods_ref.mood(words), text
+        assert md == moods.mood(words), text
         assert pattern_en.modality(text) == m and pattern_en.mood(text) == md, text
 
 
@@ -162,12 +160,9 @@ def test_reference_tokens_equal_the_oracle(corpus):
 
 def test_a_tag_with_a_space_takes_patterns_literal_route(monkeypatch):
     """No shipped tag or lemma holds a space, but if one did the words must still split as Pattern's do."""
-    from oracles.pattern_en_reference import _data as data_ref
-
     from biasaudit.text.pattern_en import _data
 
-    for lexicon in (_data.lexicon(), data_ref.lexicon()):
-        monkeypatch.setitem(lexicon, "qzx", "N N")
+    monkeypatch.setitem(_data.lexicon(), "qzx", "N N")  # the oracle shares the (unchanged) data module
     assert [w.string for w in sentence.sentence_words("a qzx b")] == ["a", "qzx", "N", "b"]
     for text in ("a qzx b", "qzx. b qzx. qzx", "He left. qzx. qzx came. Yes", "qzx"):
         assert sentence.sentence_words(text) == sentence_ref.sentence_words(text), text

@@ -18,8 +18,8 @@ from biasaudit.errors import UsageError
 from biasaudit.resources import lexicon_path, sha256_tree
 from biasaudit.text import vader
 from biasaudit.text.batch import TextBatch
+from biasaudit.text.lexicon import LexiconMatcher, read_word_list
 from oracles import pattern_en_reference as pattern_en
-from oracles.lexicon_reference import LexiconMatcher, read_word_list
 from oracles.tokenize_reference import ascii_lower, word_tokenize
 
 INTERCEPT = -0.5581467

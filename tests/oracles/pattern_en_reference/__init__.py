@@ -4,8 +4,8 @@ Feeds the Hutto et al. (2015) bias score; must reproduce Pattern's numbers, quir
 """
 from __future__ import annotations
 
+from biasaudit.text.pattern_en import moods as _moods
 from oracles.pattern_en_reference import epistemic as _epistemic
-from oracles.pattern_en_reference import moods as _moods
 from oracles.pattern_en_reference.sentence import parse, sentence_words
 
 # Provenance: algorithm read from clips/pattern (BSD-3; the stored copies are post-2.6 master) and from the

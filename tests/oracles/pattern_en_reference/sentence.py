@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from oracles.pattern_en_reference.lemmatizer import lemma
+from biasaudit.text.pattern_en.lemmatizer import lemma
 from oracles.pattern_en_reference.tagger import find_tags
 from oracles.pattern_en_reference.tokenizer import find_tokens
 

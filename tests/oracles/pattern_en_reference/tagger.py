@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from oracles.pattern_en_reference import _data
+from biasaudit.text.pattern_en import _data
 
 _CD = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")
 _URL = re.compile(r"^http://")
