@@ -49,7 +49,7 @@ def add_parser(sub) -> None:
     p.add_argument("--sample", type=int, default=None, help="score a seeded uniform sample of N records")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=1024)
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (Ray actors with --engine ray)")
+    p.add_argument("--workers", type=int, default=1, help="scoring processes: this one and N-1 helpers (Ray actors with --engine ray)")
     p.add_argument("--engine", default="local", choices=("local", "ray"),
                    help="local: this machine's processes; ray: Ray Data actors (pip install 'biasaudit[ray]'), "
                         "same records and report")
