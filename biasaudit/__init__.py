@@ -7,6 +7,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from biasaudit.compiled import install as _install_compiled
+
+_install_compiled()  # before anything below imports a module that has a compiled build
+
 from biasaudit.analyzers.base import Analyzer, AnalyzerInfo, Column
 from biasaudit.analyzers.registry import available as available_analyzers
 from biasaudit.analyzers.registry import register_analyzer

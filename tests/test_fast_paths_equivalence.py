@@ -57,8 +57,8 @@ def _adversarial(n: int, seed: int) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def corpus() -> list[str]:
+def equivalence_corpus() -> list[str]:
+    """Real tweets and news sentences, the bundled dialogues, bench-style records and adversarial strings."""
     texts: list[str] = []
     with open(shared_path("data", "davidson", "labeled_train.csv"), newline="", encoding="utf-8") as fh:
         texts += [row["tweet"] for row in csv.DictReader(fh)][:2000]
@@ -76,6 +76,11 @@ def corpus() -> list[str]:
     texts += [text(rng, "chat", words, weights) for _ in range(1200)]
     texts += [text(rng, "doc", words, weights) for _ in range(100)]
     return texts + _adversarial(1200, seed=11)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[str]:
+    return equivalence_corpus()
 
 
 @pytest.fixture(scope="module")

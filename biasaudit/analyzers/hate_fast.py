@@ -143,7 +143,8 @@ class _CharBlock(_Block):
     drop_unknown = True
 
     def __init__(self, vocab: dict[str, int], ngram_range: Sequence[int]) -> None:
-        self.lookup, self.lo, self.hi = vocab, *ngram_range
+        self.lookup = vocab
+        self.lo, self.hi = ngram_range
         super().__init__(len(vocab))
 
     def strings(self, word: str, norm_word: str) -> list[str]:

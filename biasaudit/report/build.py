@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from biasaudit.analyzers.base import Analyzer
+from biasaudit.compiled import in_use as compiled_in_use
 
 REPORT_FORMAT = "biasaudit.scan/1"
 _PACKAGES = ("numpy", "pandas", "pyarrow", "scikit-learn", "vaderSentiment", "spacy")
@@ -58,6 +59,8 @@ def build_report(*, analyzers: Sequence[Analyzer], summary: dict[str, Any], read
             "biasaudit": __version__,
             "python": platform.python_version(),
             "packages": _package_versions(),
+            # Cython builds of hot modules (same results; see biasaudit.compiled): which ones ran, if any
+            "compiled": compiled_in_use(),
             "analyzers": [a.info().as_dict() for a in analyzers],
             "settings": settings,
             "input_sha256": {i["path"]: i.get("sha256") for i in inputs},
