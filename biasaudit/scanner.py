@@ -37,7 +37,7 @@ from biasaudit.report.collectors import build_collector
 from biasaudit.report.filtered import scan_policy
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
-from biasaudit.scan_state import PartialScan, input_fingerprint
+from biasaudit.scan_state import CHECKPOINT_BATCHES, PartialScan, input_fingerprint
 
 RECORDS_FILE = "records.parquet"
 REJECTED_FILE = "rejected.jsonl"
@@ -364,14 +364,25 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
             return {**ckpt, "consumed": items.count, "rejected_bytes": rej_fh.tell(),
                     "rejected_reasons": dict(ckpt["rejected_reasons"])}
 
+        unsaved: list[pa.Table] = []  # scored batches since the last checkpoint
+
+        def save(batch_ckpt: dict[str, Any]) -> None:
+            index = partial.checkpoint["parts"]
+            partial.write_part(index, unsaved)
+            partial.commit({**batch_ckpt, "parts": index + 1})
+            unsaved.clear()
+
+        batch_ckpt = None
         for records, batch_ckpt, cols in _scored(built, analyzer_options, settings,
                                                  _batches(items, settings.batch_size, reject, checkpoint)):
             frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
-            index = partial.checkpoint["parts"]
-            partial.write_part(index, pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-            partial.commit({**batch_ckpt, "parts": index + 1})
+            unsaved.append(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            if len(unsaved) >= CHECKPOINT_BATCHES:
+                save(batch_ckpt)
             _fold(frame, aggregator, collectors)
             bar.update(len(records))
+        if unsaved:
+            save(batch_ckpt)
         final = checkpoint()
     n_rejected, rejected_reasons = final["n_rejected"], final["rejected_reasons"]
 
