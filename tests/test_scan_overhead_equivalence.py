@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from scipy import stats as scipy_stats
@@ -22,6 +23,7 @@ from biasaudit.audits.identity import IdentityLexicon
 from biasaudit.audits.self_audit import group_rates
 from biasaudit.filtering.hook import FilterHook
 from biasaudit.filtering.policy import Policy
+from biasaudit.io.records import Rejected
 from biasaudit.report.aggregate import MISSING, Aggregator
 from biasaudit.report.build import json_ready
 from biasaudit.report.stats import Moments
@@ -128,3 +130,26 @@ def test_records_keep_one_row_group_per_batch(scanned):
     n_batches = math.ceil(N_TWEETS / BATCH)
     assert n_batches % CHECKPOINT_BATCHES  # a last, shorter checkpoint is covered too
     assert pq.ParquetFile(scanned.out_dir / "records.parquet").num_row_groups == n_batches
+
+
+@pytest.mark.parametrize("dialogue", [False, True])
+def test_batch_frame_equals_the_previous_two_frame_concat(dialogue):
+    from biasaudit.analyzers.registry import build_many
+    from biasaudit.core import run_batch
+    from biasaudit.io import example_path
+    from biasaudit.io.readers import iter_records
+    from biasaudit.scanner import _arrow_schema, _batch_frame
+    from tests.oracles.batch_frame_reference import batch_frame_reference
+
+    source = example_path() if dialogue else shared_path("data", "davidson", "labeled_train.csv")
+    records = [r for r in iter_records([str(source)], dialogue=dialogue, text_field="text" if dialogue else "tweet")
+               if not isinstance(r, Rejected)][:300]
+    assert any(r.turn is not None for r in records) == dialogue
+    built = build_many(["sentiment", "hate"], None)
+    cols = run_batch(built, [r.text for r in records])
+    got, want = _batch_frame(records, built, cols), batch_frame_reference(records, built, cols)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes)
+    schema = _arrow_schema(built)
+    assert pa.Table.from_pandas(got, schema=schema, preserve_index=False).equals(
+        pa.Table.from_pandas(want, schema=schema, preserve_index=False), check_metadata=True)
