@@ -153,3 +153,19 @@ def test_batch_frame_equals_the_previous_two_frame_concat(dialogue):
     schema = _arrow_schema(built)
     assert pa.Table.from_pandas(got, schema=schema, preserve_index=False).equals(
         pa.Table.from_pandas(want, schema=schema, preserve_index=False), check_metadata=True)
+
+
+def test_load_yaml_equals_safe_load_on_every_shipped_yaml():
+    import yaml
+
+    from biasaudit.resources import load_yaml
+    from tests.conftest import ROOT
+
+    files = sorted({*ROOT.glob("lexicons/**/*.yaml"), *ROOT.glob("lexicons/**/*.yml"),
+                    *ROOT.glob("biasaudit/**/*.yaml")})
+    assert len(files) >= 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert load_yaml(text) == yaml.safe_load(text), path
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("a: [1, 2\nb: 3")

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from biasaudit.errors import InputError
-from biasaudit.resources import lexicon_path, sha256_tree, yaml_files
+from biasaudit.resources import lexicon_path, load_yaml, sha256_tree, yaml_files
 
 _SEP = re.compile(r"[\s\-]+")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -276,7 +276,7 @@ def _load(path: Path) -> IdentityLexicon:
 
 def _parse_family(file: Path) -> tuple[str, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise InputError(f"not valid YAML: {err}", file=str(file)) from None
     if not isinstance(data, dict) or not isinstance(data.get("subgroups"), dict):
