@@ -55,7 +55,9 @@ def run(tree: Path, corpus: Path, n: int, tmp: str) -> dict:
                PYTHONPATH=str(tree))
     args = {"corpus": str(corpus), "n": n, "out": f"{tmp}/out"}
     proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True,
-                          check=True, env=env, cwd=tree)
+                          check=False, env=env, cwd=tree)
+    if proc.returncode:
+        raise SystemExit(f"{tree}: the scan failed:\n{proc.stderr[-3000:]}")
     row = json.loads(proc.stdout.strip().splitlines()[-1])
     if not row.pop("file").startswith(str(tree)):
         raise SystemExit(f"{tree}: the child imported biasaudit from elsewhere")
