@@ -50,7 +50,6 @@ def yaml_files(path: str | Path, what: str) -> list[Path]:
     return files
 
 
-@cache
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``, parsed by libyaml when PyYAML has it: the same objects (PyYAML's own safe
     constructor builds them) about 10x faster; the lexicons and policy a scan loads took ~0.1 s otherwise."""
@@ -59,6 +58,7 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+@cache
 def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes (cached: shipped files do not change while running)."""
     h = hashlib.sha256()

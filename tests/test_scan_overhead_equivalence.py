@@ -167,5 +167,6 @@ def test_load_yaml_equals_safe_load_on_every_shipped_yaml():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert load_yaml(text) == yaml.safe_load(text), path
+    assert load_yaml(text) is not load_yaml(text)  # fresh objects each call: callers may change them
     with pytest.raises(yaml.YAMLError):
         load_yaml("a: [1, 2\nb: 3")
