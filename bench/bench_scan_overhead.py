@@ -73,6 +73,21 @@ def summary(rows: list[dict], n: int) -> dict:
             "records_per_s": round(n / med["scan_seconds"])}
 
 
+def split(cases: list[dict]) -> dict | None:
+    """Overhead = fixed + per record * n, solved from the smallest and largest chat case (medians)."""
+    chat = sorted((c for c in cases if c["mix"] == "chat"), key=lambda c: c["records"])
+    if len(chat) < 2:
+        return None
+    small, large = chat[0], chat[-1]
+    out = {}
+    for which in ("old", "new"):
+        per = ((large[which]["overhead_seconds"] - small[which]["overhead_seconds"])
+               / (large["records"] - small["records"]))
+        out[which] = {"per_record_us": round(1e6 * per, 1),
+                      "fixed_seconds": round(small[which]["overhead_seconds"] - per * small["records"], 3)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--old", type=Path, required=True, help="a checkout of the baseline (its root folder)")
@@ -106,6 +121,8 @@ def main() -> None:
                   f"import {case['old']['import_seconds']:.2f} -> {case['new']['import_seconds']:.2f} s "
                   f"(load {loads})", flush=True)
             result["cases"].append(case)
+    result["chat_split"] = split(result["cases"])
+    print(f"chat overhead split: {result['chat_split']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
