@@ -37,6 +37,11 @@ def run_batch(analyzers: Sequence[Analyzer], texts: Sequence[str]) -> dict[str, 
 
 def column_frame(analyzers: Sequence[Analyzer], columns: dict[str, Any]) -> pd.DataFrame:
     """Columns as a DataFrame with stable dtypes (float64 scores, object labels, bool flags)."""
+    return pd.DataFrame(column_data(analyzers, columns))
+
+
+def column_data(analyzers: Sequence[Analyzer], columns: dict[str, Any]) -> dict[str, Any]:
+    """``column_frame``'s columns as arrays, in order (for a frame that also holds other columns)."""
     data: dict[str, Any] = {}
     for analyzer in analyzers:
         for col in analyzer.columns:
@@ -47,7 +52,7 @@ def column_frame(analyzers: Sequence[Analyzer], columns: dict[str, Any]) -> pd.D
                 data[col.name] = np.asarray(values, dtype=bool)
             else:
                 data[col.name] = pd.array(list(values), dtype=object)
-    return pd.DataFrame(data)
+    return data
 
 
 def analyze(texts: Iterable[str], analyzers: str | Sequence[str | Analyzer] | None = None, *,

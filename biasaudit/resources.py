@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -47,6 +48,14 @@ def yaml_files(path: str | Path, what: str) -> list[Path]:
     if not files:
         raise InputError(f"no *.yaml {what} files in this folder", file=str(path))
     return files
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed by libyaml when PyYAML has it: the same objects (PyYAML's own safe
+    constructor builds them) about 10x faster; the lexicons and policy a scan loads took ~0.1 s otherwise."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

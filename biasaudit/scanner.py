@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 
 from biasaudit.analyzers.base import Analyzer
 from biasaudit.analyzers.registry import build_many
-from biasaudit.core import DEFAULT_BATCH_SIZE, column_frame, run_batch
+from biasaudit.core import DEFAULT_BATCH_SIZE, column_data, run_batch
 from biasaudit.errors import InputError, UsageError
 from biasaudit.io.records import RECORD_COLUMNS, Record, Rejected
 from biasaudit.io.units import UNITS, dialogue_units, lowercased
@@ -37,7 +38,7 @@ from biasaudit.report.collectors import build_collector
 from biasaudit.report.filtered import scan_policy
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
-from biasaudit.scan_state import PartialScan, input_fingerprint
+from biasaudit.scan_state import CHECKPOINT_BATCHES, PartialScan, input_fingerprint
 
 RECORDS_FILE = "records.parquet"
 REJECTED_FILE = "rejected.jsonl"
@@ -218,12 +219,18 @@ def _column_chunks(path: Path, name: str, rows: int = 1 << 16) -> Callable[[], I
     return chunks
 
 
-def _records_frame(records: list[Record]) -> pd.DataFrame:
-    data = {name: [getattr(r, name) for r in records] for name in RECORD_COLUMNS}
-    frame = pd.DataFrame(data)
+_RECORD_VALUES = attrgetter(*RECORD_COLUMNS)
+
+
+def _batch_frame(records: list[Record], analyzers: Sequence[Analyzer], columns: dict[str, Any]) -> pd.DataFrame:
+    """One scored batch as a frame: the records' metadata columns, then the analyzers' (one constructor call:
+    building two frames and concatenating them cost about as much as the rest of the batch's bookkeeping)."""
+    values = list(zip(*map(_RECORD_VALUES, records))) or [()] * len(RECORD_COLUMNS)
+    data: dict[str, Any] = dict(zip(RECORD_COLUMNS, map(list, values)))
     for name in ("turn", "n_turns"):
-        frame[name] = frame[name].astype("Int64")
-    return frame
+        data[name] = pd.array(data[name], dtype="Int64")
+    data.update(column_data(analyzers, columns))
+    return pd.DataFrame(data)
 
 
 class _CallbackProgress:
@@ -364,14 +371,25 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
             return {**ckpt, "consumed": items.count, "rejected_bytes": rej_fh.tell(),
                     "rejected_reasons": dict(ckpt["rejected_reasons"])}
 
+        unsaved: list[pa.Table] = []  # scored batches since the last checkpoint
+
+        def save(batch_ckpt: dict[str, Any]) -> None:
+            index = partial.checkpoint["parts"]
+            partial.write_part(index, unsaved)
+            partial.commit({**batch_ckpt, "parts": index + 1})
+            unsaved.clear()
+
+        batch_ckpt = None
         for records, batch_ckpt, cols in _scored(built, analyzer_options, settings,
                                                  _batches(items, settings.batch_size, reject, checkpoint)):
-            frame = pd.concat([_records_frame(records), column_frame(built, cols)], axis=1)
-            index = partial.checkpoint["parts"]
-            partial.write_part(index, pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-            partial.commit({**batch_ckpt, "parts": index + 1})
+            frame = _batch_frame(records, built, cols)
+            unsaved.append(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            if len(unsaved) >= CHECKPOINT_BATCHES:
+                save(batch_ckpt)
             _fold(frame, aggregator, collectors)
             bar.update(len(records))
+        if unsaved:
+            save(batch_ckpt)
         final = checkpoint()
     n_rejected, rejected_reasons = final["n_rejected"], final["rejected_reasons"]
 

@@ -11,11 +11,12 @@ import sys
 import time
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from biasaudit import scanner
 from biasaudit.cli import main
-from biasaudit.scan_state import PARTIAL_DIR, STATE_FILE
+from biasaudit.scan_state import CHECKPOINT_BATCHES, PARTIAL_DIR, STATE_FILE
 
 ANALYZERS = "sentiment,linguistic_bias"
 WORDS = ["the", "service", "was", "slow", "lovely", "terrible", "good", "bad", "people", "always", "never", "obviously", "claim", "train", "leaves", "noon", "awful", "great"]
@@ -80,13 +81,16 @@ def test_ctrl_c_keeps_previous_outputs_and_resume_matches(corpus, reference, tmp
     out = tmp_path / "out"
     assert main(scan_args(corpus, out)) == 0  # a previous complete scan
     before = {name: (out / name).read_bytes() for name in ("report.json", "records.parquet", "rejected.jsonl")}
-    interrupt_in_process(monkeypatch, after_batches=5)
+    interrupt_in_process(monkeypatch, after_batches=2 * CHECKPOINT_BATCHES + 3)  # 2 checkpoints, 3 batches lost
     assert main(scan_args(corpus, out)) == 130
     assert "continue with --resume" in capsys.readouterr().err
     assert {name: (out / name).read_bytes() for name in before} == before  # untouched
     state = json.loads((out / PARTIAL_DIR / STATE_FILE).read_text())
-    assert state["status"] == "partial" and state["checkpoint"]["parts"] == 5
-    assert sorted(p.name for p in (out / PARTIAL_DIR).glob("part-*")) == [f"part-{i:06d}.parquet" for i in range(5)]
+    assert state["status"] == "partial" and state["checkpoint"]["parts"] == 2
+    assert state["checkpoint"]["consumed"] > 2 * CHECKPOINT_BATCHES * 50  # records and the rejects among them
+    assert sorted(p.name for p in (out / PARTIAL_DIR).glob("part-*")) == [f"part-{i:06d}.parquet" for i in range(2)]
+    parts = sorted((out / PARTIAL_DIR).glob("part-*"))
+    assert [pq.ParquetFile(p).num_row_groups for p in parts] == [CHECKPOINT_BATCHES] * 2  # a row group per batch
     assert not [p for p in out.iterdir() if p.name.endswith(".partial") and p.is_file()]  # no half-written temporary files
     monkeypatch.undo()
     assert main(scan_args(corpus, out) + ["--resume"]) == 0
@@ -178,16 +182,16 @@ def test_killed_scan_resumes_to_the_uninterrupted_result(sig, corpus, reference,
 def test_resume_with_worker_processes(tmp_path, monkeypatch):
     """With workers, batches are read ahead of scoring: the checkpoint must still be the one of the saved part."""
     corpus = write_corpus(tmp_path / "c.jsonl", 1200)
-    args = lambda out: scan_args(corpus, out, batch=100) + ["--workers", "2"]
+    args = lambda out: scan_args(corpus, out, batch=20) + ["--workers", "2"]
     reference, out = tmp_path / "ref", tmp_path / "out"
     assert main(args(reference)) == 0
     real_write, written = scanner.PartialScan.write_part, []
 
-    def write_part(self, index, table):
+    def write_part(self, index, batches):
         if len(written) == 4:
             raise KeyboardInterrupt
         written.append(index)
-        return real_write(self, index, table)
+        return real_write(self, index, batches)
 
     monkeypatch.setattr(scanner.PartialScan, "write_part", write_part)
     assert main(args(out)) == 130
@@ -203,8 +207,9 @@ def test_resume_dialogues_with_every_default_analyzer(tmp_path, monkeypatch):
     args = lambda out: ["scan", "--example", "--out", str(out), "--batch-size", "7", "--quiet"]
     reference, out = tmp_path / "ref", tmp_path / "out"
     assert main(args(reference)) == 0
-    interrupt_in_process(monkeypatch, after_batches=3)
+    interrupt_in_process(monkeypatch, after_batches=CHECKPOINT_BATCHES + 3)
     assert main(args(out)) == 130
+    assert json.loads((out / PARTIAL_DIR / STATE_FILE).read_text())["checkpoint"]["parts"] == 1
     monkeypatch.undo()
     assert main(args(out) + ["--resume"]) == 0
     assert_same_outputs(out, reference, rejected=False)

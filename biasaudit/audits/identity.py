@@ -5,6 +5,7 @@ Whole-word matching of a user-editable word list; it must not guess senses, scor
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -16,7 +17,7 @@ import pandas as pd
 import yaml
 
 from biasaudit.errors import InputError
-from biasaudit.resources import lexicon_path, sha256_tree, yaml_files
+from biasaudit.resources import lexicon_path, load_yaml, sha256_tree, yaml_files
 
 _SEP = re.compile(r"[\s\-]+")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -126,6 +127,22 @@ class IdentityLexicon:
             out[family] = sub_cols.any(axis=0)
             out.update((f"{family}/{sub}", col) for sub, col in zip(matcher.subgroups, sub_cols, strict=True))
         return pd.DataFrame(out, index=index, columns=self.columns)
+
+    def batch_mentions(self, frame: pd.DataFrame) -> np.ndarray:
+        """``mentions(frame["text"])`` as a bool array, computed once per scored batch.
+
+        A scan hands the same batch frame to every collector in turn; those that tag identity (the hate
+        self-audit, "who gets filtered out") ask here, and all but the first are served from a one-batch memo
+        keyed on the frame object (held weakly, so a new frame never gets an old batch's answer).
+        """
+        memo = self._batch_memo
+        if memo[0] is None or memo[0]() is not frame:
+            memo[:] = [weakref.ref(frame), self.mentions(frame["text"]).to_numpy(dtype=bool)]
+        return memo[1]
+
+    @cached_property
+    def _batch_memo(self) -> list:
+        return [None, None]  # [weakref to the last batch frame, its mentions]
 
     @cached_property
     def _matchers(self) -> dict[str, _FamilyMatcher]:
@@ -259,7 +276,7 @@ def _load(path: Path) -> IdentityLexicon:
 
 def _parse_family(file: Path) -> tuple[str, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise InputError(f"not valid YAML: {err}", file=str(file)) from None
     if not isinstance(data, dict) or not isinstance(data.get("subgroups"), dict):

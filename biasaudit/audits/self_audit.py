@@ -137,7 +137,7 @@ class HateSelfAudit:
     def update(self, frame: pd.DataFrame) -> None:
         labels = frame["hate_label"].astype(str).to_numpy()
         texts = frame["text"].to_numpy()
-        self.counts.update(texts, labels)
+        self.counts.update(texts, labels, self.lexicon.batch_mentions(frame))
         ids = frame["id"].to_numpy()
         flagged = np.flatnonzero((labels == "hate") | (labels == "offensive"))
         self.n_flagged += len(flagged)
@@ -236,8 +236,10 @@ class GroupCounts:
         width = len(self.columns) + 2  # identity columns, then "no group", then the corpus
         self.n, self.hate, self.offensive = (np.zeros(width, dtype=np.int64) for _ in range(3))
 
-    def update(self, texts: np.ndarray, labels: np.ndarray) -> None:
-        mentions = self.lexicon.mentions(pd.Series(texts, dtype=object).fillna("")).to_numpy()
+    def update(self, texts: np.ndarray, labels: np.ndarray, mentions: np.ndarray | None = None) -> None:
+        """``mentions``: the lexicon's tagging of ``texts`` when already done (a scan shares it per batch)."""
+        if mentions is None:
+            mentions = self.lexicon.mentions(pd.Series(texts, dtype=object).fillna("")).to_numpy()
         no_group = ~mentions[:, self._family_cols].any(axis=1)
         masks = np.column_stack([mentions, no_group, np.ones(len(labels), dtype=bool)])
         self.n += masks.sum(axis=0)

@@ -17,6 +17,7 @@ import yaml
 
 from biasaudit.analyzers.base import Column
 from biasaudit.errors import InputError
+from biasaudit.resources import load_yaml
 
 ACTIONS = ("drop", "tag")
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
@@ -69,7 +70,7 @@ class Policy:
         if isinstance(policy, Policy):
             return policy
         if policy is None:
-            return cls.from_dict(yaml.safe_load(default_policy_path().read_text(encoding="utf-8")), "default")
+            return cls.from_dict(load_yaml(default_policy_path().read_text(encoding="utf-8")), "default")
         if isinstance(policy, Mapping):
             return cls.from_dict(policy)
         path = Path(policy)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from biasaudit.analyzers.base import Column
 from biasaudit.report.quantiles import Passes, histogram, linear_quantiles
-from biasaudit.report.stats import Moments, rate
+from biasaudit.report.stats import Moments, batch_moments, rate
 
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 N_EXTREMES = 3
@@ -55,18 +55,17 @@ class _GroupStats:
         """Add the batch's ``rows`` (positions, in order; None: all of them)."""
         self.n += batch.n if rows is None else len(rows)
         for col in batch.columns:
-            values = batch.values[col.name] if rows is None else batch.values[col.name][rows]
+            part = batch.whole(col) if rows is None else _column_part(col, batch.values[col.name][rows])
             if col.kind == "score":
-                self.scores.setdefault(col.name, Moments()).update(values)
+                self.scores.setdefault(col.name, Moments()).merge(part)
             elif col.kind == "flag":
-                self.flags[col.name] = self.flags.get(col.name, 0) + int(values.sum())
+                self.flags[col.name] = self.flags.get(col.name, 0) + part
             else:
-                codes, uniques = pd.factorize(values)  # missing labels get code -1 and are not counted
-                present = codes[codes >= 0]
-                self.label_n[col.name] = self.label_n.get(col.name, 0) + len(present)
+                n_present, label_counts = part
+                self.label_n[col.name] = self.label_n.get(col.name, 0) + n_present
                 counts = self.labels.setdefault(col.name, {})
-                for label, k in zip(uniques, np.bincount(present, minlength=len(uniques))):
-                    counts[str(label)] = counts.get(str(label), 0) + int(k)
+                for label, k in label_counts:
+                    counts[label] = counts.get(label, 0) + k
 
     def summary(self, columns: Sequence[Column], detail: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "scores": {}, "labels": {}, "flags": {}}
@@ -125,14 +124,34 @@ class Extremes:
                 "highest": [{"id": r, "value": v, "text": t} for v, _, r, t in high]}
 
 
+def _column_part(col: Column, values: np.ndarray) -> Any:
+    """What a group adds from ``values`` of ``col``: moments (score), a count (flag), or label counts."""
+    if col.kind == "score":
+        return batch_moments(values)
+    if col.kind == "flag":
+        return int(values.sum())
+    codes, uniques = pd.factorize(values)  # missing labels get code -1 and are not counted
+    present = codes[codes >= 0]
+    return len(present), [(str(label), int(k))
+                          for label, k in zip(uniques, np.bincount(present, minlength=len(uniques)))]
+
+
 class _Batch:
     """One batch's analyzer columns as numpy arrays (float64 scores, bool flags, object labels), converted once
-    and then sliced per group."""
+    and then sliced per group; ``whole`` summarises a column once for every group that takes the whole batch
+    (the total, and each breakdown with one value in the batch, e.g. one source and no dialogue turns)."""
 
     def __init__(self, frame: pd.DataFrame, columns: Sequence[Column]) -> None:
         self.n, self.columns = len(frame), columns
         dtypes = {"score": np.float64, "flag": bool}
         self.values = {c.name: frame[c.name].to_numpy(dtype=dtypes.get(c.kind, object)) for c in columns}
+        self._whole: dict[str, Any] = {}
+
+    def whole(self, col: Column) -> Any:
+        part = self._whole.get(col.name)
+        if part is None:
+            part = self._whole[col.name] = _column_part(col, self.values[col.name])
+        return part
 
 
 def _turn_positions(turn: pd.Series, n_turns: pd.Series) -> np.ndarray:

@@ -45,14 +45,15 @@ class FilterAccount:
         self.mentions_dropped = np.zeros(len(groups), dtype=np.int64)
         self._scores: dict[str, list[np.ndarray]] = {c: [] for c in self.swept}
 
-    def update(self, texts: Sequence[str], decisions: Decisions) -> None:
+    def update(self, texts: Sequence[str], decisions: Decisions, mentions: np.ndarray | None = None) -> None:
+        """``mentions``: the lexicon's tagging of ``texts`` when already done (a scan shares it per batch)."""
         dropped = np.asarray(decisions.flagged, dtype=bool)
         self.n += len(dropped)
         self.n_dropped += int(dropped.sum())
         for reason in decisions.reasons:
             if reason is not None:
                 self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        found = self.lexicon.mentions(list(texts)).to_numpy(dtype=bool)
+        found = self.lexicon.mentions(list(texts)).to_numpy(dtype=bool) if mentions is None else mentions
         self.mentions += found.sum(axis=0)
         self.mentions_dropped += found[dropped].sum(axis=0)
         for col in self.swept:
@@ -159,7 +160,7 @@ class FilteredOutCollector:
 
     def update(self, frame: pd.DataFrame) -> None:
         decisions = self.hook.decide({name: frame[name].to_numpy() for name in self._read})
-        self.account.update(frame["text"].tolist(), decisions)
+        self.account.update(frame["text"].tolist(), decisions, self.account.lexicon.batch_mentions(frame))
 
     def finish(self) -> dict[str, Any]:
         policy = self.hook.policy.as_dict()

@@ -50,21 +50,33 @@ class Moments:
     extra: dict = field(default_factory=dict)
 
     def update(self, values: np.ndarray) -> None:
-        values = np.asarray(values, dtype=np.float64)
-        finite = values[~np.isnan(values)]
-        self.n_nan += int(values.size - finite.size)
-        if finite.size == 0:
+        self.merge(batch_moments(values))
+
+    def merge(self, batch: tuple[int, int, float, float, float, float]) -> None:
+        """Add a ``batch_moments`` summary: the same as ``update`` with its values, so one batch summary can be
+        merged into several accumulators (a scan's total and its breakdown groups) at the cost of one."""
+        size, nb, mb, m2b, lo, hi = batch
+        self.n_nan += size - nb
+        if nb == 0:
             return
-        nb = int(finite.size)
-        mb = float(finite.mean())
-        m2b = float(((finite - mb) ** 2).sum())
         n = self.n + nb
         delta = mb - self.mean
         self.mean += delta * nb / n
         self.m2 += m2b + delta * delta * self.n * nb / n
         self.n = n
-        self.min = min(self.min, float(finite.min()))
-        self.max = max(self.max, float(finite.max()))
+        self.min = min(self.min, lo)
+        self.max = max(self.max, hi)
 
     def std(self, ddof: int = 1) -> float:
         return math.sqrt(self.m2 / (self.n - ddof)) if self.n > ddof else math.nan
+
+
+def batch_moments(values: np.ndarray) -> tuple[int, int, float, float, float, float]:
+    """(values, finite values, their mean, sum of squared deviations, min, max) of one batch, for ``Moments``."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[~np.isnan(values)]
+    nb = int(finite.size)
+    if nb == 0:
+        return int(values.size), 0, math.nan, math.nan, math.nan, math.nan
+    mb = float(finite.mean())
+    return int(values.size), nb, mb, float(((finite - mb) ** 2).sum()), float(finite.min()), float(finite.max())

@@ -15,7 +15,7 @@ import yaml
 
 from biasaudit.audits.identity import normalise_term
 from biasaudit.errors import InputError, UsageError
-from biasaudit.resources import lexicon_path, sha256_tree, yaml_files
+from biasaudit.resources import lexicon_path, load_yaml, sha256_tree, yaml_files
 
 #: Possessive determiners: a word listed in two rows of one group must be one of these, and grammar picks the
 #: row (the one whose counterpart is a determiner before a noun, the other one elsewhere).
@@ -126,7 +126,7 @@ def _words(value: Any, file: str, where: str, *, length: int | None = None) -> t
 def _add_file(attributes: dict[str, Attribute], path: Path) -> None:
     file = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise InputError(f"not valid YAML: {err}", file=file) from None
     if not isinstance(data, dict) or not isinstance(data.get("attribute"), str):
