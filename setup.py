@@ -6,7 +6,7 @@ without listing each folder by hand.
 
 Compiled speedups: Cython compiles the hot pure-Python modules in ``COMPILED``, unchanged, into extension modules
 under ``biasaudit/_compiled/`` (never beside their .py, where a stale build would shadow an edited source) and
-records each source's sha256 in ``biasaudit/_compiled/manifest.json``; ``biasaudit/_speedups.py`` serves a
+records each source's sha256 in ``biasaudit/_compiled/manifest.json``; ``biasaudit/compiled.py`` serves a
 compiled module under its original name only while its .py still has that hash. The extensions are optional:
 without Cython or a C compiler the install is pure Python, with the same results.
 """
