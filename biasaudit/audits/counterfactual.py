@@ -77,9 +77,10 @@ def paired_summary(original: np.ndarray, counterfactual: np.ndarray) -> dict[str
                       "ci_low": math.nan, "ci_high": math.nan, "sd_delta": math.nan, "mean_abs_delta": math.nan}
     mean = float(d.mean())
     sd = float(d.std(ddof=1)) if n > 1 else math.nan
-    from scipy import stats as scipy_stats  # here, not at import: scipy.stats costs ~0.6 s on every scan
+    # the t quantile as scipy.stats.t.ppf computes it, without importing scipy.stats (~37 MB and 0.4 s per scan)
+    from scipy.special import stdtrit
 
-    half = float(scipy_stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n) if n > 1 else math.nan
+    half = float(stdtrit(n - 1, 0.975)) * sd / math.sqrt(n) if n > 1 else math.nan
     return out | {"mean_original": float(o.mean()), "mean_counterfactual": float(c.mean()), "mean_delta": mean,
                   "ci_low": mean - half, "ci_high": mean + half, "sd_delta": sd,
                   "mean_abs_delta": float(np.abs(d).mean())}
