@@ -159,3 +159,21 @@ def test_cli_end_to_end(corpus_path, tmp_path, capsys):
     assert "gender: 13 pairs" in printed and "vader_compound" in printed
     assert (out / "counterfactual.json").exists() and (out / "counterfactual.md").exists()
     assert main(["counterfactual", str(corpus_path), "--analyzers", "nope"]) == 2
+
+
+def test_paired_interval_is_scipy_stats_t_to_the_last_bit():
+    """paired_summary takes the t quantile from scipy.special (scipy.stats costs ~37 MB per scan): same bits."""
+    import math
+
+    import numpy as np
+
+    from biasaudit.audits.counterfactual import paired_summary
+
+    rng = np.random.default_rng(0)
+    for n in [2, 3, 5, 10, 31, 100, 1000, 12_345, 250_000]:
+        a, b = rng.random(n), rng.random(n)
+        s = paired_summary(a, b)
+        d = b - a
+        half = float(stats.t.ppf(0.975, n - 1)) * float(d.std(ddof=1)) / math.sqrt(n)
+        assert (s["ci_low"], s["ci_high"]) == (float(d.mean()) - half, float(d.mean()) + half)
+    assert math.isnan(paired_summary(np.array([0.1]), np.array([0.3]))["ci_low"])

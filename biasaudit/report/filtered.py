@@ -2,7 +2,8 @@
 
 Fed the texts and decisions of every batch of a filter run (or scan with a policy); ``finish()`` is a JSON-able
 section. A filter that removes text mentioning one group far more often than others shows up here before the
-data is trained on. Scores of the swept columns are held (8 bytes per record and column) for exact quantiles.
+data is trained on. Scores of the swept columns go to temporary files (``report.spill``), so memory stays flat
+however long the stream, and their quantiles, mean and sweep counts are still exact.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from biasaudit.audits.identity import IdentityLexicon
 from biasaudit.errors import InputError
 from biasaudit.filtering.hook import Decisions, FilterHook
 from biasaudit.filtering.policy import OPERATORS, Policy
+from biasaudit.report.spill import SpilledColumn
 from biasaudit.report.stats import rate
 
 QUANTILES = (0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
@@ -43,7 +45,7 @@ class FilterAccount:
         groups = self.lexicon.columns
         self.mentions = np.zeros(len(groups), dtype=np.int64)
         self.mentions_dropped = np.zeros(len(groups), dtype=np.int64)
-        self._scores: dict[str, list[np.ndarray]] = {c: [] for c in self.swept}
+        self._scores = {c: SpilledColumn() for c in self.swept}
 
     def update(self, texts: Sequence[str], decisions: Decisions, mentions: np.ndarray | None = None) -> None:
         """``mentions``: the lexicon's tagging of ``texts`` when already done (a scan shares it per batch)."""
@@ -57,8 +59,7 @@ class FilterAccount:
         self.mentions += found.sum(axis=0)
         self.mentions_dropped += found[dropped].sum(axis=0)
         for col in self.swept:
-            # a copy: asarray may return a view that keeps the batch's whole score block alive until finish()
-            self._scores[col].append(np.array(decisions.columns[col], dtype=np.float64, copy=True))
+            self._scores[col].append(decisions.columns[col])
 
     def finish(self) -> dict[str, Any]:
         groups = []
@@ -78,21 +79,20 @@ class FilterAccount:
         }
 
     def _score_section(self, col: str) -> dict[str, Any]:
-        values = np.concatenate(self._scores[col]) if self._scores[col] else np.array([])
-        values = values[~np.isnan(values)]
+        values = self._scores[col]  # its non-NaN values, on disk
         rule = next((r for r in self.policy.rules if r.column == col and isinstance(r.value, float)), None)
         op = rule.op if rule is not None else ">"
-        quantiles = {f"p{round(q * 100):02d}": float(np.quantile(values, q)) if len(values) else None
-                     for q in QUANTILES}
         thresholds = set(self.policy.sweep.get(col, ()))
-        if not thresholds and len(values):
-            thresholds = {round(float(np.quantile(values, q)), 4) for q in DEFAULT_SWEEP_QUANTILES}
+        wanted = QUANTILES if thresholds or not values.n else QUANTILES + DEFAULT_SWEEP_QUANTILES
+        found = values.quantiles(wanted) if values.n else [None] * len(wanted)
+        quantiles = {f"p{round(q * 100):02d}": v for q, v in zip(QUANTILES, found)}
+        if not thresholds and values.n:
+            thresholds = {round(v, 4) for v in found[len(QUANTILES):]}
         if rule is not None:
             thresholds.add(float(rule.value))
-        sweep = [{"threshold": t, "rule": f"{col}{op}{t}", **rate(int(OPERATORS[op](values, t).sum()), len(values))}
-                 for t in sorted(thresholds)]
-        return {"n": len(values), "mean": float(values.mean()) if len(values) else None,
-                "quantiles": quantiles, "sweep": sweep}
+        sweep = [{"threshold": t, "rule": f"{col}{op}{t}",
+                  **rate(values.count(lambda v, t=t: OPERATORS[op](v, t)), values.n)} for t in sorted(thresholds)]
+        return {"n": values.n, "mean": values.mean() if values.n else None, "quantiles": quantiles, "sweep": sweep}
 
     def info(self) -> dict[str, Any]:
         return {"name": self.name, "identity_lexicon": self.lexicon.info(), "swept": list(self.swept)}
