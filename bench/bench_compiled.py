@@ -24,13 +24,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
+from onecore import one_core_env
 
 MODES = {"pure": {"BIASAUDIT_PURE_PYTHON": "1"}, "compiled": {"BIASAUDIT_PURE_PYTHON": "0"}}
 
 
 def _env(mode: str) -> dict[str, str]:
-    return dict(os.environ, **MODES[mode], PYTHONPATH=str(HERE.parent), OMP_NUM_THREADS="1",
-                MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    return one_core_env(**MODES[mode], PYTHONPATH=str(HERE.parent))
 
 
 def compiled_modules() -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from onecore import one_core_env
 
 SIZES = {"chat": (10_000, 100_000, 1_000_000), "doc": (10_000, 100_000)}
 
@@ -64,8 +65,7 @@ def child(corpus: str, n: int) -> dict:
 
 
 def measure(corpus: Path, n: int) -> dict:
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(HERE.parent))
+    env = one_core_env(TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(HERE.parent))
     proc = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(n)], check=True,
                           capture_output=True, text=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
+from onecore import one_core_env
 
 DEFAULT = "sentiment,linguistic_bias,hate"
 CHILD = """
@@ -59,7 +60,7 @@ if __name__ == "__main__":
 
 def run(corpus: Path, n: int, analyzers: str, tmp: str, workers: int = 1, **labels) -> dict:
     args = {"corpus": str(corpus), "n": n, "analyzers": analyzers, "workers": workers, "out": f"{tmp}/out"}
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    env = one_core_env()
     load_before = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True,
                           check=True, env=env)

@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
+from onecore import one_core_env
 
 CHILD = """
 import json, sys, time
@@ -51,8 +52,7 @@ print(json.dumps({"import_seconds": t1 - t0, "scan_seconds": t3 - t2, "analyzer_
 
 
 def run(tree: Path, corpus: Path, n: int, tmp: str) -> dict:
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               PYTHONPATH=str(tree))
+    env = one_core_env(PYTHONPATH=str(tree))
     args = {"corpus": str(corpus), "n": n, "out": f"{tmp}/out"}
     proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True,
                           check=False, env=env, cwd=tree)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import subprocess
 import sys
@@ -24,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
+from onecore import one_core_env
 
 COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan", "filter hook")
 PEERS = ("vaderSentiment", "HateSonar", "datatrove Gopher filter")
@@ -33,8 +33,7 @@ QUICK_SIZES = {"chat": (2_000, 10_000), "doc": (2_000, 10_000)}
 
 def measure(name: str, corpus: Path, limit: int | None) -> dict:
     cmd = [sys.executable, str(HERE / "measure.py"), name, str(corpus)] + (["--limit", str(limit)] if limit else [])
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               TOKENIZERS_PARALLELISM="false")
+    env = one_core_env(TOKENIZERS_PARALLELISM="false")
     proc = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         return {"name": name, "skipped": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
