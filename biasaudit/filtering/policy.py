@@ -75,7 +75,7 @@ class Policy:
             return cls.from_dict(policy)
         path = Path(policy)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError("policy file not found", file=str(path)) from None
         except (yaml.YAMLError, UnicodeDecodeError) as err:
