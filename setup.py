@@ -6,11 +6,11 @@ without listing each folder by hand.
 
 Compiled speedups: Cython compiles the hot pure-Python modules in ``COMPILED``, unchanged, into extension modules
 under ``biasaudit/_compiled/`` (never beside their .py, where a stale build would shadow an edited source) and
-records each source's sha256 in ``biasaudit/_compiled/manifest.json``; ``biasaudit/compiled.py`` serves a
+records each source's sha256 (with its augmenting .pxd of C types, if any) in ``biasaudit/_compiled/manifest.json``; ``biasaudit/compiled.py`` serves a
 compiled module under its original name only while its .py still has that hash. The extensions are optional:
 without Cython or a C compiler the install is pure Python, with the same results.
 """
-import hashlib
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -38,6 +38,14 @@ CYTHON_DIR = "build/cython"  # the generated C (setuptools compiles it as the ex
 DIRECTIVES = {"language_level": 3, "annotation_typing": False, "infer_types": False, "binding": True}
 
 
+def _source_digest(path: str) -> str:
+    """``biasaudit.compiled.source_digest`` (the .py and its augmenting .pxd), loaded without the package."""
+    spec = importlib.util.spec_from_file_location("_biasaudit_compiled", "biasaudit/compiled.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.source_digest(Path(path))
+
+
 def _original(name: str) -> str:
     return "biasaudit" + name.removeprefix(COMPILED_PACKAGE)
 
@@ -53,7 +61,7 @@ class BuildCompiled(build_ext):
             print("biasaudit: Cython is not installed; installing pure Python (same results, slower)")
             return
         sources = {ext.name: _original(ext.name).replace(".", "/") + ".py" for ext in self.extensions}
-        hashes = {name: hashlib.sha256(Path(path).read_bytes()).hexdigest() for name, path in sources.items()}
+        hashes = {name: _source_digest(path) for name, path in sources.items()}
         try:
             # Compiled under the original module name: functions, classes and NamedTuples keep their __module__,
             # so pickles (scan --workers, Ray) name the module that the loader then serves.

@@ -23,6 +23,16 @@ _PACKAGE = Path(__file__).resolve().parent
 _FOLDER = _PACKAGE / "_compiled"
 
 
+def source_digest(source: Path) -> str:
+    """sha256 of a compiled module's source: its .py and, when there is one, the augmenting .pxd beside it (C
+    types for the compiled build only), so that editing either one retires the build."""
+    digest = hashlib.sha256(source.read_bytes())
+    pxd = source.with_suffix(".pxd")
+    if pxd.is_file():
+        digest.update(b"\0pxd\0" + pxd.read_bytes())
+    return digest.hexdigest()
+
+
 def _disabled() -> bool:
     return os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0")
 
@@ -45,7 +55,7 @@ class CompiledFinder:
         if not compiled.name.endswith(EXTENSION_SUFFIXES[0]) or not compiled.is_file():
             return "built for another Python"
         source = self.package.joinpath(*name.split(".")[1:]).with_suffix(".py")
-        if not source.is_file() or hashlib.sha256(source.read_bytes()).hexdigest() != entry["sha256"]:
+        if not source.is_file() or source_digest(source) != entry["sha256"]:
             return "source changed since the build"
         return None
 

@@ -8,6 +8,7 @@ CI=true, where the README's install command must have built them.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import random
@@ -135,3 +136,19 @@ def test_every_module_setup_py_lists_is_compiled_under_ci():
     from biasaudit.text.pattern_en import tagger
 
     assert Path(tagger.__file__).parent.parent.parent.name == "_compiled"
+
+
+def test_an_augmenting_pxd_is_part_of_the_source_digest(tmp_path):
+    """C types declared in a .pxd beside a module change the build, so editing, adding or removing one must retire
+    it just as editing the .py does."""
+    source = tmp_path / "mod.py"
+    source.write_text("def f(x):\n    return x\n")
+    alone = biasaudit.compiled.source_digest(source)
+    assert alone == hashlib.sha256(source.read_bytes()).hexdigest()
+    pxd = tmp_path / "mod.pxd"
+    pxd.write_text("cpdef object f(long x)\n")
+    typed = biasaudit.compiled.source_digest(source)
+    pxd.write_text("cpdef object f(double x)\n")
+    assert len({alone, typed, biasaudit.compiled.source_digest(source)}) == 3
+    pxd.unlink()
+    assert biasaudit.compiled.source_digest(source) == alone
