@@ -153,3 +153,23 @@ def test_finds_agrees_with_swap_on_real_tweets_and_every_lexicon_word():
     assert found == [bool(r.swaps) for r in swapper.swap_many(texts, [{"gender": 1}] * len(texts))]
     assert 500 < sum(found[:4000]) < 3500 and sum(found[4000:]) > len(words)  # both outcomes well represented
     assert not swapper.finds("She said so.", {"gender": 0})
+
+
+def test_finds_agrees_with_swap_when_several_attributes_shift():
+    """With several attributes, overlapping hits are resolved after matching: ``finds`` stops at the first raw
+    hit, which must be exactly when the full swap changes something."""
+    from conftest import shared_path
+
+    from biasaudit.transforms.cda_lexicon import CDALexicon
+    from biasaudit.transforms.swap import Swapper
+
+    lexicon = CDALexicon.load()
+    attrs = lexicon.select(list(lexicon.attributes))
+    tweets = pd.read_csv(shared_path("data", "davidson", "labeled_train.csv"), index_col=0,
+                         keep_default_na=False)["tweet"].tolist()[4000:7000]
+    swapper = Swapper(attrs, pos="rules")
+    all_shift = {a.name: 1 for a in attrs}
+    for shifts in (all_shift, {**all_shift, attrs[0].name: 0}):
+        found = [swapper.finds(t, shifts) for t in tweets]
+        assert found == [bool(r.swaps) for r in swapper.swap_many(tweets, [shifts] * len(tweets))]
+        assert 300 < sum(found) < len(tweets) - 300

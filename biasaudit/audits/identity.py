@@ -114,10 +114,12 @@ class IdentityLexicon:
         s = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
         index = s.index
         values = s.where(s.notna(), "").astype(str).tolist()
-        words = [_ascii_words(t) for t in values]
+        # Each ASCII text's first words of any term, found in one pass over its words; a family then looks
+        # only at its own among those (a small set), not at every word again.
         any_first = frozenset().union(*(m.first_words for m in self._matchers.values() if m.first_words))
+        words = [_ascii_words(t, any_first) for t in values]
         prefilter = all(m.first_words is not None for m in self._matchers.values())
-        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or not any_first.isdisjoint(w[1])]
+        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or w[1]]
         out: dict[str, np.ndarray] = {}
         for family, matcher in self._matchers.items():
             sub_cols = np.zeros((len(matcher.subgroups), len(values)), dtype=bool)
@@ -186,13 +188,13 @@ _ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c 
                      for c in range(256))
 
 
-def _ascii_words(text: str) -> tuple[bytes, list[bytes]] | None:
-    """An ASCII text as space-padded lower-case ``\\w`` runs (same positions, one byte per character) and the
-    runs themselves; None for any other text (no shortcut is safe there)."""
+def _ascii_words(text: str, wanted: frozenset[bytes]) -> tuple[bytes, frozenset[bytes]] | None:
+    """An ASCII text as space-padded lower-case ``\\w`` runs (same positions, one byte per character) and those
+    of its runs that are in ``wanted``; None for any other text (no shortcut is safe there)."""
     if not text.isascii():
         return None
     padded = b" " + text.encode("ascii").translate(_ASCII_WORDS) + b" "
-    return padded, padded.split()
+    return padded, wanted.intersection(padded.split())
 
 
 class _FamilyMatcher:
@@ -217,8 +219,9 @@ class _FamilyMatcher:
                             if all(m is not None for m in firsts) else None)
         self._memo: dict[str, list[int]] = {}
 
-    def findall(self, text: str, ascii_words: tuple[bytes, list[bytes]] | None) -> list[str]:
-        """``pattern.findall(text)``; ``ascii_words`` is ``_ascii_words(text)``."""
+    def findall(self, text: str, ascii_words: tuple[bytes, frozenset[bytes]] | None) -> list[str]:
+        """``pattern.findall(text)``; ``ascii_words`` is ``_ascii_words(text, wanted)`` for any ``wanted`` that
+        holds ``first_words``."""
         if ascii_words is None or self.first_words is None:
             return self.pattern.findall(text)
         padded, runs = ascii_words

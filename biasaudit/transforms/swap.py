@@ -9,7 +9,7 @@ the swaps are character offsets in the original text. It must not decide *whethe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from biasaudit.audits.identity import indefinite_article, normalise_term, term_regex
@@ -123,7 +123,7 @@ class Swapper:
         if not any(words & self._first_words[name] for name, shift in shifts.items()
                    if shift % self.attributes[name].n_groups):
             return False
-        return bool(self._hits(text, shifts))
+        return next(self._raw_hits(text, shifts), None) is not None  # any raw hit survives the overlap rule
 
     def swap_many(self, texts: Sequence[str], shifts: Sequence[Mapping[str, int]]) -> list[Swapped]:
         """``swap`` for many texts; with spaCy, only the texts holding "her"/"his" are tagged, in one pipe."""
@@ -136,8 +136,9 @@ class Swapper:
                            for tok in doc}
         return [self._apply(texts[i], hits[i], tags.get(i)) for i in range(len(texts))]
 
-    def _hits(self, text: str, shifts: Mapping[str, int]) -> list[_Hit]:
-        found = []
+    def _raw_hits(self, text: str, shifts: Mapping[str, int]) -> Iterator[_Hit]:
+        """Each attribute's words to replace, attribute by attribute, before overlaps are resolved (lazily, so
+        that ``finds`` can stop at the first)."""
         for name, shift in shifts.items():
             attr = self.attributes[name]
             if shift % attr.n_groups == 0:
@@ -149,7 +150,10 @@ class Swapper:
                 if key in attr.title_only and not (m.group()[:1].isupper()
                                                    and _TITLE_NEXT.match(text, m.end())):
                     continue
-                found.append(_Hit(m.start(), m.end(), attr, shift, attr.terms[key]))
+                yield _Hit(m.start(), m.end(), attr, shift, attr.terms[key])
+
+    def _hits(self, text: str, shifts: Mapping[str, int]) -> list[_Hit]:
+        found = list(self._raw_hits(text, shifts))
         if len(shifts) > 1:  # several attributes: leftmost, then longest, wins an overlap
             found.sort(key=lambda h: (h.start, h.start - h.end))
             kept, last = [], 0
