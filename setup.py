@@ -75,6 +75,9 @@ class BuildCompiled(build_ext):
             for ext in self.extensions:
                 self.mkpath(build_py.get_package_dir(ext.name.rpartition(".")[0]))
         self.parallel = self.parallel or os.cpu_count()
+        if self.compiler is None or getattr(self.compiler, "compiler_type", "unix") == "unix":
+            for ext in self.extensions:  # C doubles round as Python floats only without fused multiply-add
+                ext.extra_compile_args = [*ext.extra_compile_args, "-ffp-contract=off"]
         super().run()
         modules = {}
         for ext in self.extensions:

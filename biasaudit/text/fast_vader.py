@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Iterable
 
 from vaderSentiment import vaderSentiment as _vs
 
@@ -41,7 +42,8 @@ _IDIOM_WORDS = frozenset(w for phrase in [*_IDIOMS, *_BOOSTERS] if " " in phrase
 _B_DECR = _vs.B_DECR
 _C_INCR = _vs.C_INCR
 _N_SCALAR = _vs.N_SCALAR
-_normalize = _vs.normalize
+_ALPHA = 15  # vaderSentiment.normalize's default alpha
+_SCALE = (1.0, 10.0, 100.0, 1000.0, 10000.0)  # 10 ** digits, exact doubles
 
 # _Word.flags bits: the per-token facts the text loop tests.
 _UPPER = 1  # str.isupper()
@@ -59,7 +61,7 @@ _EMPTY = (0.0, 0.0, 0.0, 0.0)  # ... and for no words at all
 class _Word:
     """What one token is to VADER: its word (edge punctuation stripped), lowercase, valence and rule flags."""
 
-    __slots__ = ("word", "lower", "valence", "booster", "negated", "flags")
+    __slots__ = ("booster", "flags", "lower", "negated", "valence", "word")
 
     def __init__(self, word: str, lexicon: dict[str, float]) -> None:
         lower = word.lower()
@@ -106,64 +108,79 @@ class FastVader:
         self.lexicon = lexicon if lexicon is not None else _vs.SentimentIntensityAnalyzer().lexicon
         self._memo: dict[str, _Word | None] = {}
 
-    def _word(self, token: str) -> _Word | None:
-        """The memoised ``_Word`` of a token (``None`` for one-character tokens, which the package drops)."""
-        memo = self._memo
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        word = _Word(_strip(token), self.lexicon) if len(token) > 1 else None
-        memo[token] = word
-        return word
-
     def polarity(self, text: str) -> tuple[float, float, float, float]:
-        memo = self._memo
-        words: list[_Word] = []
-        lexical: list[int] = []
-        n = 0
-        n_upper = 0
-        but_at = -1
-        but_upper_at = -1
-        for token in text.split():
-            word = memo.get(token, token)
-            if word is token:
-                word = self._word(token)
-            if word is None:
-                continue
-            words.append(word)
-            flags = word.flags
-            if flags:
-                if flags & _UPPER:
-                    n_upper += 1
-                if flags & _LEXICAL:
-                    lexical.append(n)
-                if flags & _BUT and but_at < 0:
-                    but_at = n
-                elif flags & _BUT_UPPER and but_upper_at < 0:
-                    but_upper_at = n
-            n += 1
-        if not lexical:
-            return _NEUTRAL if n else _EMPTY
-        cap_diff = 0 < n - n_upper < n
-        scores = []  # the non-zero sentiments, in order, and their positions
-        where = []
-        first: dict[str, float] = {}  # a repeated word scores as at its first position
-        for i in lexical:
-            item = words[i]
-            valence = first.get(item.word)
-            if valence is None:
-                if item.booster or (item.lower == "kind" and i < n - 1 and words[i + 1].lower == "of"):
-                    valence = 0
-                else:
-                    valence = _valence(words, i, n, cap_diff)
-                first[item.word] = valence
-            if valence != 0:
-                scores.append(valence)
-                where.append(i)
-        if not scores:
-            return _NEUTRAL
-        if but_at >= 0 or but_upper_at >= 0:
-            _but_check(scores, where, but_at if but_at >= 0 else but_upper_at)
-        return _score(scores, n, text)
+        return _polarity(self._memo, self.lexicon, text)
+
+    def polarity_many(self, texts: Iterable[str]) -> list[float]:
+        """``polarity`` of each text in turn, flattened into one list (cheaper than a tuple per text)."""
+        return _polarity_many(self._memo, self.lexicon, texts)
+
+
+def _polarity_many(memo: dict[str, _Word | None], lexicon: dict[str, float], texts: Iterable[str]) -> list[float]:
+    out: list[float] = []
+    for text in texts:
+        out.extend(_polarity(memo, lexicon, text))
+    return out
+
+
+def _learn(memo: dict[str, _Word | None], lexicon: dict[str, float], token: str) -> _Word | None:
+    """Memoise and return the ``_Word`` of a token (``None`` for one-character tokens, which the package drops)."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    word = _Word(_strip(token), lexicon) if len(token) > 1 else None
+    memo[token] = word
+    return word
+
+
+def _polarity(memo: dict[str, _Word | None], lexicon: dict[str, float], text: str) -> tuple[float, float, float, float]:
+    words: list[_Word] = []
+    lexical: list[int] = []
+    n = 0
+    n_upper = 0
+    but_at = -1
+    but_upper_at = -1
+    for token in text.split():
+        found = memo.get(token, token)
+        if found is token:
+            found = _learn(memo, lexicon, token)
+        if found is None:
+            continue
+        word = found
+        words.append(word)
+        flags = word.flags
+        if flags:
+            if flags & _UPPER:
+                n_upper += 1
+            if flags & _LEXICAL:
+                lexical.append(n)
+            if flags & _BUT and but_at < 0:
+                but_at = n
+            elif flags & _BUT_UPPER and but_upper_at < 0:
+                but_upper_at = n
+        n += 1
+    if not lexical:
+        return _NEUTRAL if n else _EMPTY
+    cap_diff = 0 < n - n_upper < n
+    scores = []  # the non-zero sentiments, in order, and their positions
+    where = []
+    first: dict[str, float] = {}  # a repeated word scores as at its first position
+    for i in lexical:
+        item = words[i]
+        valence = first.get(item.word)
+        if valence is None:
+            if item.booster or (item.lower == "kind" and i < n - 1 and words[i + 1].lower == "of"):
+                valence = 0
+            else:
+                valence = _valence(words, i, n, cap_diff)
+            first[item.word] = valence
+        if valence != 0:
+            scores.append(valence)
+            where.append(i)
+    if not scores:
+        return _NEUTRAL
+    if but_at >= 0 or but_upper_at >= 0:
+        _but_check(scores, where, but_at if but_at >= 0 else but_upper_at)
+    return _score(scores, n, text)
 
 
 def _valence(words: list[_Word], i: int, n: int, cap_diff: bool) -> float:
@@ -293,5 +310,32 @@ def _score(scores: list[float], n: int, text: str) -> tuple[float, float, float,
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= amplifier
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return (round(compound, 4), round(math.fabs(pos_sum / total), 3), round(math.fabs(neu_count / total), 3),
-            round(math.fabs(neg_sum / total), 3))
+    return (_round(compound, 4), _round(math.fabs(pos_sum / total), 3), _round(math.fabs(neu_count / total), 3),
+            _round(math.fabs(neg_sum / total), 3))
+
+
+def _normalize(score: float) -> float:
+    """``vaderSentiment.normalize`` (alpha 15), the same float operations without a Python call."""
+    norm_score = score / math.sqrt((score * score) + _ALPHA)
+    if norm_score < -1.0:
+        return -1.0
+    elif norm_score > 1.0:
+        return 1.0
+    return norm_score
+
+
+def _round(x: float, digits: int) -> float:
+    """``round(x, digits)`` for ``|x| <= 1``, in float operations unless ``x`` is within 1e-7 of a tie.
+
+    Python rounds the exact binary value half-to-even, then takes the double nearest the decimal result. Here
+    ``y = |x| * 10**digits`` errs by under 1.2e-12, so when its fraction is not within 1e-7 of .5 the rounded integer
+    ``k`` is that of the exact value, and ``k / 10**digits`` (two exact doubles, one rounding) is the nearest double
+    to ``k * 10**-digits``; near a tie the builtin decides."""
+    y = math.fabs(x) * _SCALE[digits]
+    k = math.floor(y)
+    fraction = y - k
+    if math.fabs(fraction - 0.5) <= 1e-7 or not math.fabs(x) <= 1.0:
+        return round(x, digits)
+    if fraction > 0.5:
+        k += 1
+    return math.copysign(k / _SCALE[digits], x)
