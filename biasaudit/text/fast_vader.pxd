@@ -13,8 +13,14 @@ cdef class _Word:
     cdef readonly int flags
 
 
-@cython.locals(word=_Word)
+@cython.locals(word=str, lower=str, info=_Word)
 cdef object _learn(dict memo, object lexicon, str token)
+
+@cython.locals(word=str)
+cdef str _strip(str token)
+
+@cython.locals(char=Py_UCS4)
+cdef bint _plain(str word)
 
 @cython.locals(word=_Word, item=_Word, words=list, lexical=list, scores=list, where=list, first=dict,
                n=Py_ssize_t, n_upper=Py_ssize_t, but_at=Py_ssize_t, but_upper_at=Py_ssize_t, flags=int,
@@ -53,3 +59,7 @@ cdef double _normalize(double score)
 
 @cython.locals(y=double, k=double, fraction=double)
 cpdef double _round(double x, int digits)
+
+cdef str _PUNCTUATION
+cdef frozenset _PUNC_LIST, _NEGATE, _IDIOM_WORDS
+cdef dict _BOOSTERS, _IDIOMS

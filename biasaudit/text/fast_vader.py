@@ -32,7 +32,6 @@ from collections.abc import Iterable
 from vaderSentiment import vaderSentiment as _vs
 
 _PUNCTUATION = string.punctuation  # the characters the package's REGEX_REMOVE_PUNCTUATION removes
-_PUNCT = frozenset(_PUNCTUATION)
 _PUNC_LIST = frozenset(_vs.PUNC_LIST)
 _NEGATE = frozenset(_vs.NEGATE)
 _BOOSTERS: dict[str, float] = _vs.BOOSTER_DICT
@@ -53,7 +52,7 @@ _BUT = 8  # exactly "but"
 _BUT_UPPER = 16  # exactly "BUT"
 
 #: Tokens remembered per analyzer; the memo is dropped whole when it grows past this (memory stays flat).
-MEMO_SIZE = 1 << 16
+MEMO_SIZE = 1 << 15
 _NEUTRAL = (0.0, 0.0, 1.0, 0.0)  # the package's scores for words none of which is in the lexicon
 _EMPTY = (0.0, 0.0, 0.0, 0.0)  # ... and for no words at all
 
@@ -63,28 +62,14 @@ class _Word:
 
     __slots__ = ("booster", "flags", "lower", "negated", "valence", "word")
 
-    def __init__(self, word: str, lexicon: dict[str, float]) -> None:
-        lower = word.lower()
-        valence = lexicon.get(lower)
-        self.word = word
-        self.lower = lower
-        self.valence = 0.0 if valence is None else valence
-        booster = _BOOSTERS.get(lower)
-        self.booster = 0.0 if booster is None else booster
-        # ``vaderSentiment.negated([word])``: for one word its "least" clause can never fire.
-        self.negated = word in _NEGATE or "n't" in word
-        self.flags = ((_UPPER if word.isupper() else 0) | (0 if valence is None else _LEXICAL)
-                      | (_IDIOMATIC if word in _IDIOM_WORDS else 0)
-                      | (_BUT if word == "but" else _BUT_UPPER if word == "BUT" else 0))
-
 
 def _strip(token: str) -> str:
     """``SentiText._words_plus_punc``'s mapping for one token (itself when the mapping has no key for it)."""
-    if token[0] in _PUNCT:
+    if token[0] in _PUNCTUATION:
         word = token.lstrip(_PUNCTUATION)
         if token[:len(token) - len(word)] in _PUNC_LIST and _plain(word):
             return word
-    elif token[-1] in _PUNCT:
+    elif token[-1] in _PUNCTUATION:
         word = token.rstrip(_PUNCTUATION)
         if token[len(word):] in _PUNC_LIST and _plain(word):
             return word
@@ -96,7 +81,7 @@ def _plain(word: str) -> bool:
     if len(word) < 2:
         return False
     for char in word:
-        if char in _PUNCT:
+        if char in _PUNCTUATION:
             return False
     return True
 
@@ -127,9 +112,27 @@ def _learn(memo: dict[str, _Word | None], lexicon: dict[str, float], token: str)
     """Memoise and return the ``_Word`` of a token (``None`` for one-character tokens, which the package drops)."""
     if len(memo) >= MEMO_SIZE:
         memo.clear()
-    word = _Word(_strip(token), lexicon) if len(token) > 1 else None
-    memo[token] = word
-    return word
+    if len(token) < 2:
+        memo[token] = None
+        return None
+    word = _strip(token)
+    lower = word.lower()
+    if lower == word:
+        lower = word  # one string, not two, per memoised word
+    valence = lexicon.get(lower)
+    booster = _BOOSTERS.get(lower)
+    info = _Word.__new__(_Word)  # fields set here: the compiled build types them, so no __init__ arguments
+    info.word = word
+    info.lower = lower
+    info.valence = 0.0 if valence is None else valence
+    info.booster = 0.0 if booster is None else booster
+    # ``vaderSentiment.negated([word])``: for one word its "least" clause can never fire.
+    info.negated = word in _NEGATE or "n't" in word
+    info.flags = ((_UPPER if word.isupper() else 0) | (0 if valence is None else _LEXICAL)
+                  | (_IDIOMATIC if word in _IDIOM_WORDS else 0)
+                  | (_BUT if word == "but" else _BUT_UPPER if word == "BUT" else 0))
+    memo[token] = info
+    return info
 
 
 def _polarity(memo: dict[str, _Word | None], lexicon: dict[str, float], text: str) -> tuple[float, float, float, float]:
