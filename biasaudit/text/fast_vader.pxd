@@ -3,6 +3,12 @@
 # floating-point contraction, so no fused multiply-add changes a rounding).
 import cython
 
+cdef str _PUNCTUATION
+cdef frozenset _PUNC_LIST, _NEGATE, _IDIOM_WORDS
+cdef dict _BOOSTERS, _IDIOMS
+cdef int _UPPER, _LEXICAL, _IDIOMATIC, _BUT, _BUT_UPPER
+cdef double _B_DECR, _C_INCR, _N_SCALAR, _ALPHA
+
 
 cdef class _Word:
     cdef readonly str word
@@ -48,8 +54,6 @@ cdef void _but_check(list scores, list where, Py_ssize_t bi)
                neg_sum=double, s=double, neu_count=Py_ssize_t, total=double, compound=double)
 cdef tuple _score(list scores, Py_ssize_t n, str text)
 
-cdef int _UPPER, _LEXICAL, _IDIOMATIC, _BUT, _BUT_UPPER
-cdef double _B_DECR, _C_INCR, _N_SCALAR, _ALPHA
 
 @cython.locals(out=list)
 cdef list _polarity_many(dict memo, object lexicon, object texts)
@@ -59,7 +63,3 @@ cdef double _normalize(double score)
 
 @cython.locals(y=double, k=double, fraction=double)
 cpdef double _round(double x, int digits)
-
-cdef str _PUNCTUATION
-cdef frozenset _PUNC_LIST, _NEGATE, _IDIOM_WORDS
-cdef dict _BOOSTERS, _IDIOMS

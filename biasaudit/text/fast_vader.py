@@ -11,7 +11,9 @@ rule, and sifts every score. Here:
 - a word outside the lexicon always scores 0, so the rules run only at lexicon words, and a text without any
   scores as all-neutral directly; the idiom rule runs only where an idiom's word is near (no idiom can match
   otherwise);
-- zero scores never change the sums or the "but" rescaling, so those run over the non-zero scores only.
+- zero scores never change the sums or the "but" rescaling, so those run over the non-zero scores only;
+- the compiled build (C types from fast_vader.pxd) rounds in float operations, exactly as ``round`` does
+  (``_round`` says why), and inlines ``vaderSentiment.normalize``.
 
 Everything else is the package's algorithm step by step, quirks included, so that every score is identical
 (tests/test_fast_vader.py compares the two on tens of thousands of real and generated texts):
@@ -21,7 +23,8 @@ Everything else is the package's algorithm step by step, quirks included, so tha
 - the "but" rule rescales by value lookup (``sentiments.index``) exactly as 2.5 does;
 - float operations happen in the same order (sums over the same non-zero values), so results agree to the bit.
 
-The lexicon and constants are read from the installed vaderSentiment package itself, not copied.
+The lexicon and constants are read from the installed vaderSentiment package itself, not copied (but for
+normalize's alpha, 15).
 """
 from __future__ import annotations
 
