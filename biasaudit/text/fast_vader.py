@@ -1,67 +1,92 @@
 """VADER 2.5's scoring algorithm, reorganised for speed, giving the vaderSentiment package's exact scores.
 
-Why: sentiment dominates a scan's cost (issue 11), and most of vaderSentiment 2.5's time goes into one step:
-for every text it builds a dict of every word joined to each of 17 punctuation strings, only to strip
-punctuation off tokens. Here a token's leading or trailing punctuation run is looked up directly, which is the
-same mapping (a key ``p + w`` has exactly one split because ``w`` holds no ASCII punctuation).
+Why: sentiment dominates a scan's cost (issue 11). The package does everything per text: it joins every word to
+each of 17 punctuation strings only to strip punctuation off tokens, lowercases and looks up every word for every
+rule, and sifts every score. Here:
+
+- what a token contributes is a function of the token alone, so it is worked out once and memoised (``_Word``):
+  its stripped form (a key ``p + w`` of the package's punctuation dict has exactly one split, and its ``w`` is a
+  word of the text exactly when ``w`` is 2+ characters without ASCII punctuation), lexicon valence, booster
+  scalar and the flags the rules test; a text then costs one dict lookup per token;
+- a word outside the lexicon always scores 0, so the rules run only at lexicon words, and a text without any
+  scores as all-neutral directly; the idiom rule runs only where an idiom's word is near (no idiom can match
+  otherwise);
+- zero scores never change the sums or the "but" rescaling, so those run over the non-zero scores only;
+- the compiled build (C types from fast_vader.pxd) rounds in float operations, exactly as ``round`` does
+  (``_round`` says why), and inlines ``vaderSentiment.normalize``.
 
 Everything else is the package's algorithm step by step, quirks included, so that every score is identical
 (tests/test_fast_vader.py compares the two on tens of thousands of real and generated texts):
 
 - a token's position is that of its first occurrence (``list.index``), so a repeated word is scored as its
-  first occurrence; its valence is therefore computed once per distinct token and reused;
+  first occurrence;
 - the "but" rule rescales by value lookup (``sentiments.index``) exactly as 2.5 does;
-- float operations happen in the same order (sums over the same lists), so results agree to the bit.
+- float operations happen in the same order (sums over the same non-zero values), so results agree to the bit.
 
-The lexicon and constants are read from the installed vaderSentiment package itself, not copied.
+The lexicon and constants are read from the installed vaderSentiment package itself, not copied (but for
+normalize's alpha, 15).
 """
 from __future__ import annotations
 
 import math
-import re
 import string
+from collections.abc import Iterable
 
 from vaderSentiment import vaderSentiment as _vs
 
-_PUNCT = frozenset(string.punctuation)
+_PUNCTUATION = string.punctuation  # the characters the package's REGEX_REMOVE_PUNCTUATION removes
 _PUNC_LIST = frozenset(_vs.PUNC_LIST)
-_REMOVE_PUNCTUATION = _vs.REGEX_REMOVE_PUNCTUATION
 _NEGATE = frozenset(_vs.NEGATE)
 _BOOSTERS: dict[str, float] = _vs.BOOSTER_DICT
 _IDIOMS: dict[str, float] = _vs.SPECIAL_CASE_IDIOMS
+# Every word of a multi-word idiom or booster: the idiom rule can only change a valence next to one of them.
+_IDIOM_WORDS = frozenset(w for phrase in [*_IDIOMS, *_BOOSTERS] if " " in phrase for w in phrase.split())
 _B_DECR = _vs.B_DECR
 _C_INCR = _vs.C_INCR
 _N_SCALAR = _vs.N_SCALAR
-_normalize = _vs.normalize
-_WHITESPACE = re.compile(r"\S+")
+_ALPHA = 15  # vaderSentiment.normalize's default alpha
+_SCALE = (1.0, 10.0, 100.0, 1000.0, 10000.0)  # 10 ** digits, exact doubles
+
+# _Word.flags bits: the per-token facts the text loop tests.
+_UPPER = 1  # str.isupper()
+_LEXICAL = 2  # in the lexicon
+_IDIOMATIC = 4  # in _IDIOM_WORDS
+_BUT = 8  # exactly "but"
+_BUT_UPPER = 16  # exactly "BUT"
+
+#: Tokens remembered per analyzer; the memo is dropped whole when it grows past this (memory stays flat).
+MEMO_SIZE = 1 << 15
+_NEUTRAL = (0.0, 0.0, 1.0, 0.0)  # the package's scores for words none of which is in the lexicon
+_EMPTY = (0.0, 0.0, 0.0, 0.0)  # ... and for no words at all
 
 
-def _negated_word(word: str) -> bool:
-    """``vaderSentiment.negated([word])``: for one word the "least" clause can never fire."""
-    return word in _NEGATE or "n't" in word
+class _Word:
+    """What one token is to VADER: its word (edge punctuation stripped), lowercase, valence and rule flags."""
+
+    __slots__ = ("booster", "flags", "lower", "negated", "valence", "word")
 
 
-def _tokens(text: str) -> list[str]:
-    """``SentiText.words_and_emoticons``: tokens longer than one character, edge punctuation stripped."""
-    words_only = {w for w in _REMOVE_PUNCTUATION.sub("", text).split() if len(w) > 1}
-    out = []
-    for token in text.split():
-        if len(token) < 2:
-            continue
-        if token[0] in _PUNCT:
-            cut = 1
-            while cut < len(token) and token[cut] in _PUNCT:
-                cut += 1
-            if token[:cut] in _PUNC_LIST and token[cut:] in words_only:
-                token = token[cut:]
-        elif token[-1] in _PUNCT:
-            cut = len(token) - 1
-            while token[cut - 1] in _PUNCT:
-                cut -= 1
-            if token[cut:] in _PUNC_LIST and token[:cut] in words_only:
-                token = token[:cut]
-        out.append(token)
-    return out
+def _strip(token: str) -> str:
+    """``SentiText._words_plus_punc``'s mapping for one token (itself when the mapping has no key for it)."""
+    if token[0] in _PUNCTUATION:
+        word = token.lstrip(_PUNCTUATION)
+        if token[:len(token) - len(word)] in _PUNC_LIST and _plain(word):
+            return word
+    elif token[-1] in _PUNCTUATION:
+        word = token.rstrip(_PUNCTUATION)
+        if token[len(word):] in _PUNC_LIST and _plain(word):
+            return word
+    return token
+
+
+def _plain(word: str) -> bool:
+    """Whether ``word`` is in the package's ``words_only`` set given that a token is it plus punctuation."""
+    if len(word) < 2:
+        return False
+    for char in word:
+        if char in _PUNCTUATION:
+            return False
+    return True
 
 
 class FastVader:
@@ -69,105 +94,169 @@ class FastVader:
 
     def __init__(self, lexicon: dict[str, float] | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else _vs.SentimentIntensityAnalyzer().lexicon
+        self._memo: dict[str, _Word | None] = {}
 
     def polarity(self, text: str) -> tuple[float, float, float, float]:
-        words = _tokens(text)
-        lower = [w.lower() for w in words]
-        cap_diff = _cap_differential(words)
-        first: dict[str, int] = {}
-        for i, w in enumerate(words):
-            first.setdefault(w, i)
-        valence_of: dict[str, float] = {}
-        sentiments: list[float] = []
-        n = len(words)
-        for item in words:
-            if item in valence_of:
-                sentiments.append(valence_of[item])
-                continue
-            i = first[item]
-            low = lower[i]
-            if (i < n - 1 and low == "kind" and lower[i + 1] == "of") or low in _BOOSTERS:
+        return _polarity(self._memo, self.lexicon, text)
+
+    def polarity_many(self, texts: Iterable[str]) -> list[float]:
+        """``polarity`` of each text in turn, flattened into one list (cheaper than a tuple per text)."""
+        return _polarity_many(self._memo, self.lexicon, texts)
+
+
+def _polarity_many(memo: dict[str, _Word | None], lexicon: dict[str, float], texts: Iterable[str]) -> list[float]:
+    out: list[float] = []
+    for text in texts:
+        out.extend(_polarity(memo, lexicon, text))
+    return out
+
+
+def _learn(memo: dict[str, _Word | None], lexicon: dict[str, float], token: str) -> _Word | None:
+    """Memoise and return the ``_Word`` of a token (``None`` for one-character tokens, which the package drops)."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    if len(token) < 2:
+        memo[token] = None
+        return None
+    word = _strip(token)
+    lower = word.lower()
+    if lower == word:
+        lower = word  # one string, not two, per memoised word
+    valence = lexicon.get(lower)
+    booster = _BOOSTERS.get(lower)
+    info = _Word.__new__(_Word)  # fields set here: the compiled build types them, so no __init__ arguments
+    info.word = word
+    info.lower = lower
+    info.valence = 0.0 if valence is None else valence
+    info.booster = 0.0 if booster is None else booster
+    # ``vaderSentiment.negated([word])``: for one word its "least" clause can never fire.
+    info.negated = word in _NEGATE or "n't" in word
+    info.flags = ((_UPPER if word.isupper() else 0) | (0 if valence is None else _LEXICAL)
+                  | (_IDIOMATIC if word in _IDIOM_WORDS else 0)
+                  | (_BUT if word == "but" else _BUT_UPPER if word == "BUT" else 0))
+    memo[token] = info
+    return info
+
+
+def _polarity(memo: dict[str, _Word | None], lexicon: dict[str, float], text: str) -> tuple[float, float, float, float]:
+    words: list[_Word] = []
+    lexical: list[int] = []
+    n = 0
+    n_upper = 0
+    but_at = -1
+    but_upper_at = -1
+    for token in text.split():
+        found = memo.get(token, token)
+        if found is token:
+            found = _learn(memo, lexicon, token)
+        if found is None:
+            continue
+        word = found
+        words.append(word)
+        flags = word.flags
+        if flags:
+            if flags & _UPPER:
+                n_upper += 1
+            if flags & _LEXICAL:
+                lexical.append(n)
+            if flags & _BUT and but_at < 0:
+                but_at = n
+            elif flags & _BUT_UPPER and but_upper_at < 0:
+                but_upper_at = n
+        n += 1
+    if not lexical:
+        return _NEUTRAL if n else _EMPTY
+    cap_diff = 0 < n - n_upper < n
+    scores = []  # the non-zero sentiments, in order, and their positions
+    where = []
+    first: dict[str, float] = {}  # a repeated word scores as at its first position
+    for i in lexical:
+        item = words[i]
+        valence = first.get(item.word)
+        if valence is None:
+            if item.booster or (item.lower == "kind" and i < n - 1 and words[i + 1].lower == "of"):
                 valence = 0
             else:
-                valence = self._valence(words, lower, i, cap_diff)
-            valence_of[item] = valence
-            sentiments.append(valence)
-        if "but" in first or "BUT" in first:
-            sentiments = _but_check(words, sentiments)
-        return _score(sentiments, text)
+                valence = _valence(words, i, n, cap_diff)
+            first[item.word] = valence
+        if valence != 0:
+            scores.append(valence)
+            where.append(i)
+    if not scores:
+        return _NEUTRAL
+    if but_at >= 0 or but_upper_at >= 0:
+        _but_check(scores, where, but_at if but_at >= 0 else but_upper_at)
+    return _score(scores, n, text)
 
-    def _valence(self, words: list[str], lower: list[str], i: int, cap_diff: bool) -> float:
-        lexicon = self.lexicon
-        item = words[i]
-        valence = lexicon.get(lower[i])
-        if valence is None:
-            return 0
-        if cap_diff and item.isupper():
-            valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
-        for start_i in range(3):
-            if i > start_i and lower[i - (start_i + 1)] not in lexicon:
-                s = _scalar_inc_dec(words[i - (start_i + 1)], lower[i - (start_i + 1)], valence, cap_diff)
+
+def _valence(words: list[_Word], i: int, n: int, cap_diff: bool) -> float:
+    """``SentimentIntensityAnalyzer.sentiment_valence`` of the lexicon word at ``i``."""
+    item = words[i]
+    valence = item.valence
+    if cap_diff and item.flags & _UPPER:
+        valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
+    for start_i in range(3):
+        if i > start_i:
+            before = words[i - (start_i + 1)]
+            if not before.flags & _LEXICAL:
+                s = _scalar_inc_dec(before, valence, cap_diff)
                 if start_i == 1 and s != 0:
                     s = s * 0.95
                 if start_i == 2 and s != 0:
                     s = s * 0.9
                 valence = valence + s
                 valence = _never_check(valence, words, start_i, i)
-                if start_i == 2:
-                    valence = _idioms_check(valence, words, i)
-        return _least_check(valence, lower, i, lexicon)
+                if start_i == 2 and (item.flags | words[i - 1].flags | words[i - 2].flags) & _IDIOMATIC:
+                    valence = _idioms_check(valence, words, i, n)
+    return _least_check(valence, words, i)
 
 
-def _cap_differential(words: list[str]) -> bool:
-    allcap = sum(1 for w in words if w.isupper())
-    return 0 < len(words) - allcap < len(words)
-
-
-def _scalar_inc_dec(word: str, word_lower: str, valence: float, cap_diff: bool) -> float:
-    scalar = _BOOSTERS.get(word_lower)
-    if scalar is None:
+def _scalar_inc_dec(word: _Word, valence: float, cap_diff: bool) -> float:
+    scalar = word.booster
+    if not scalar:
         return 0.0
     if valence < 0:
         scalar *= -1
-    if word.isupper() and cap_diff:
+    if word.flags & _UPPER and cap_diff:
         scalar = scalar + _C_INCR if valence > 0 else scalar - _C_INCR
     return scalar
 
 
-def _never_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+def _never_check(valence: float, words: list[_Word], start_i: int, i: int) -> float:
     if start_i == 0:
-        if _negated_word(words[i - 1]):
+        if words[i - 1].negated:
             valence = valence * _N_SCALAR
     elif start_i == 1:
-        if words[i - 2] == "never" and (words[i - 1] == "so" or words[i - 1] == "this"):
+        w1 = words[i - 1].word
+        if words[i - 2].word == "never" and (w1 == "so" or w1 == "this"):
             valence = valence * 1.5
-        elif _negated_word(words[i - 2]):
+        elif words[i - 2].negated:
             valence = valence * _N_SCALAR
     else:
-        if (words[i - 3] == "never" and (words[i - 2] == "so" or words[i - 2] == "this")
-                or (words[i - 1] == "so" or words[i - 1] == "this")):
+        w1 = words[i - 1].word
+        w2 = words[i - 2].word
+        if words[i - 3].word == "never" and (w2 == "so" or w2 == "this") or (w1 == "so" or w1 == "this"):
             valence = valence * 1.25
-        elif _negated_word(words[i - 3]):
+        elif words[i - 3].negated:
             valence = valence * _N_SCALAR
     return valence
 
 
-def _idioms_check(valence: float, words: list[str], i: int) -> float:
+def _idioms_check(valence: float, words: list[_Word], i: int, n: int) -> float:
     # Called only with i >= 3. Negative indexes wrap exactly as in 2.5 (it never reaches them either).
-    w0, w1, w2, w3 = words[i], words[i - 1], words[i - 2], words[i - 3]
+    w0, w1, w2, w3 = words[i].word, words[i - 1].word, words[i - 2].word, words[i - 3].word
     twoone = f"{w2} {w1}"
     threetwo = f"{w3} {w2}"
     for seq in (f"{w1} {w0}", f"{w2} {w1} {w0}", twoone, f"{w3} {w2} {w1}", threetwo):
         if seq in _IDIOMS:
             valence = _IDIOMS[seq]
             break
-    n = len(words)
     if n - 1 > i:
-        zeroone = f"{w0} {words[i + 1]}"
+        zeroone = f"{w0} {words[i + 1].word}"
         if zeroone in _IDIOMS:
             valence = _IDIOMS[zeroone]
     if n - 1 > i + 1:
-        zeroonetwo = f"{w0} {words[i + 1]} {words[i + 2]}"
+        zeroonetwo = f"{w0} {words[i + 1].word} {words[i + 2].word}"
         if zeroonetwo in _IDIOMS:
             valence = _IDIOMS[zeroonetwo]
     if threetwo in _BOOSTERS or twoone in _BOOSTERS:
@@ -175,36 +264,36 @@ def _idioms_check(valence: float, words: list[str], i: int) -> float:
     return valence
 
 
-def _least_check(valence: float, lower: list[str], i: int, lexicon: dict[str, float]) -> float:
-    if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
-        if lower[i - 2] != "at" and lower[i - 2] != "very":
+def _least_check(valence: float, words: list[_Word], i: int) -> float:
+    if i > 1:
+        before = words[i - 1]
+        if not before.flags & _LEXICAL and before.lower == "least":
+            two_before = words[i - 2].lower
+            if two_before != "at" and two_before != "very":
+                valence = valence * _N_SCALAR
+    elif i > 0:
+        before = words[i - 1]
+        if not before.flags & _LEXICAL and before.lower == "least":
             valence = valence * _N_SCALAR
-    elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
-        valence = valence * _N_SCALAR
     return valence
 
 
-def _but_check(words: list[str], sentiments: list[float]) -> list[float]:
-    """2.5's rule verbatim in effect: it rescales the FIRST entry equal to each value, as its list.index does."""
-    try:
-        bi = words.index("but")
-    except ValueError:
-        bi = words.index("BUT")
-    for sentiment in sentiments:
-        si = sentiments.index(sentiment)
+def _but_check(scores: list[float], where: list[int], bi: int) -> None:
+    """2.5's rule in effect: for each score in turn it rescales the FIRST score equal to it (``list.index``),
+    by its position relative to the first "but" (else "BUT"). Zeros stay zeros, so only non-zero scores move."""
+    for k in range(len(scores)):
+        sentiment = scores[k]
+        j = scores.index(sentiment)
+        si = where[j]
         if si < bi:
-            sentiments.pop(si)
-            sentiments.insert(si, sentiment * 0.5)
+            scores[j] = sentiment * 0.5
         elif si > bi:
-            sentiments.pop(si)
-            sentiments.insert(si, sentiment * 1.5)
-    return sentiments
+            scores[j] = sentiment * 1.5
 
 
-def _score(sentiments: list[float], text: str) -> tuple[float, float, float, float]:
-    if not sentiments:
-        return 0.0, 0.0, 0.0, 0.0
-    sum_s = float(sum(sentiments))
+def _score(scores: list[float], n: int, text: str) -> tuple[float, float, float, float]:
+    """``SentimentIntensityAnalyzer.score_valence`` of ``n`` sentiments whose non-zero ones are ``scores``."""
+    sum_s = float(sum(scores))
     ep = min(text.count("!"), 4) * 0.292
     qm_count = text.count("?")
     qm = 0 if qm_count <= 1 else (qm_count * 0.18 if qm_count <= 3 else 0.96)
@@ -216,18 +305,43 @@ def _score(sentiments: list[float], text: str) -> tuple[float, float, float, flo
     compound = _normalize(sum_s)
     pos_sum = 0.0
     neg_sum = 0.0
-    neu_count = 0
-    for s in sentiments:
+    for s in scores:
         if s > 0:
             pos_sum += float(s) + 1
-        if s < 0:
+        else:
             neg_sum += float(s) - 1
-        if s == 0:
-            neu_count += 1
+    neu_count = n - len(scores)
     if pos_sum > math.fabs(neg_sum):
         pos_sum += amplifier
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= amplifier
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return (round(compound, 4), round(math.fabs(pos_sum / total), 3), round(math.fabs(neu_count / total), 3),
-            round(math.fabs(neg_sum / total), 3))
+    return (_round(compound, 4), _round(math.fabs(pos_sum / total), 3), _round(math.fabs(neu_count / total), 3),
+            _round(math.fabs(neg_sum / total), 3))
+
+
+def _normalize(score: float) -> float:
+    """``vaderSentiment.normalize`` (alpha 15), the same float operations without a Python call."""
+    norm_score = score / math.sqrt((score * score) + _ALPHA)
+    if norm_score < -1.0:
+        return -1.0
+    elif norm_score > 1.0:
+        return 1.0
+    return norm_score
+
+
+def _round(x: float, digits: int) -> float:
+    """``round(x, digits)`` for ``|x| <= 1``, in float operations unless ``x`` is within 1e-7 of a tie.
+
+    Python rounds the exact binary value half-to-even, then takes the double nearest the decimal result. Here
+    ``y = |x| * 10**digits`` errs by under 1.2e-12, so when its fraction is not within 1e-7 of .5 the rounded integer
+    ``k`` is that of the exact value, and ``k / 10**digits`` (two exact doubles, one rounding) is the nearest double
+    to ``k * 10**-digits``; near a tie the builtin decides."""
+    y = math.fabs(x) * _SCALE[digits]
+    k = math.floor(y)
+    fraction = y - k
+    if math.fabs(fraction - 0.5) <= 1e-7 or not math.fabs(x) <= 1.0:
+        return round(x, digits)
+    if fraction > 0.5:
+        k += 1
+    return math.copysign(k / _SCALE[digits], x)

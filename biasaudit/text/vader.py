@@ -34,11 +34,7 @@ def vader_version() -> str:
 
 def polarity(texts: list[str]) -> np.ndarray:
     """Return an ``(n, 4)`` float array of compound, pos, neu, neg, one row per text."""
-    scorer = _analyzer().polarity
-    out = np.empty((len(texts), 4), dtype=np.float64)
-    for i, text in enumerate(texts):
-        out[i] = scorer(text)
-    return out
+    return np.array(_analyzer().polarity_many(texts), dtype=np.float64).reshape(len(texts), len(POLARITY_KEYS))
 
 
 def batch_polarity(batch) -> np.ndarray:
