@@ -297,3 +297,16 @@ def test_per_word_shortcuts_equal_the_full_functions(texts):
     assert [normalize_word(w) for w in sorted(words)] == [hf.normalize(w) for w in sorted(words)]
     plain = sorted(w for w in words if "http" not in w and "@" not in w)
     assert [hf.davidson_preprocess(w) for w in plain] == plain
+
+
+def test_kernel_word_ids_follow_str_split(texts):
+    """Word cache indices, words per text and absent words, with ``widx`` at its smallest allowed size."""
+    sample = texts[::7] + EDGE + ["a b c d e", "a", "", " a ", "x\u3000y\u2028z\x85w", "\t".join("abc" * 50)]
+    words = [w for t in sample for w in t.split()]
+    index = {w: i for i, w in enumerate(dict.fromkeys(words[::2]))}
+    widx = np.full((sum(map(len, sample)) + len(sample)) // 2 + 1, -7, dtype=np.int64)
+    lengths = np.empty(len(sample), dtype=np.int64)
+    n, absent = hate_kernel.word_ids(sample, index, widx, lengths)
+    assert n == len(words) and absent == sum(w not in index for w in words)
+    assert widx[:n].tolist() == [index.get(w, -1) for w in words]
+    assert lengths.tolist() == [len(t.split()) for t in sample]

@@ -323,12 +323,15 @@ class FastNgrams:
         with self._lock:
             return self._counts(texts)
 
-    def _word_index(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Each whitespace word's cache index (learning new words), and the number of words per text."""
+    def _bound_cache(self) -> None:
         if len(self.index) > self.max_words:
             self.index.clear()
             for b in self.blocks.values():
                 b.reset()
+
+    def _word_index(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each whitespace word's cache index (learning new words), and the number of words per text."""
+        self._bound_cache()
         split = [t.split() for t in texts]
         words = list(chain.from_iterable(split))
         get = self.index.get
@@ -342,8 +345,16 @@ class FastNgrams:
                   ) -> np.ndarray:
         """``(len(texts), 3)`` values of TF-IDF features @ ``coef`` over every block, in block order (compiled
         kernel; the same numbers as ``counts`` -> ``hate_model.weighted`` -> hstack -> CSR @ dense)."""
+        texts = texts if type(texts) is list else list(texts)  # the typed kernel takes exact lists
         with self._lock:
-            widx, lengths = self._word_index(texts)
+            self._bound_cache()
+            widx = np.empty((sum(map(len, texts)) + len(texts)) // 2 + 1, dtype=np.int64)  # >= words in texts
+            lengths = np.empty(len(texts), dtype=np.int64)
+            n_words, absent = hate_kernel.word_ids(texts, self.index, widx, lengths)
+            if absent:
+                self._learn({w for t in texts for w in t.split()}.difference(self.index))
+                n_words, _ = hate_kernel.word_ids(texts, self.index, widx, lengths)
+            widx = widx[:n_words]
             doc_starts = np.zeros(len(texts) + 1, dtype=np.int64)
             np.cumsum(lengths, out=doc_starts[1:])
             z = np.zeros(3 * len(texts))

@@ -10,6 +10,10 @@ cdef i64 _BIT_OF[64]
 cdef i64 lowest_bit(u64 w)
 
 
+@cython.locals(n=Py_ssize_t, absent=Py_ssize_t, d=Py_ssize_t, words=list, i=i64)
+cpdef tuple word_ids(list texts, dict index, i64[::1] widx, i64[::1] lengths)
+
+
 @cython.locals(one=u64, d=Py_ssize_t, w=Py_ssize_t, wi=i64, p=i64, n_tok=Py_ssize_t, i=Py_ssize_t,
                n=Py_ssize_t, n_occ=Py_ssize_t, key=i64, probe=i64, hashed=u64, slot=u64, f=i64, s=Py_ssize_t, sw=u64,
                word=i64, bw=u64, n_feat=Py_ssize_t, j=Py_ssize_t, row=i64, v=double, squares=double,

@@ -32,6 +32,25 @@ def lowest_bit(w):
     return _BIT_OF[(((w & ~(w - 1)) * _DEBRUIJN) & _MASK64) >> 58]
 
 
+def word_ids(texts, index, widx, lengths):
+    """Each whitespace word's ``index`` value (-1 when absent) into ``widx``, the number of words of each text into
+    ``lengths``; returns (words, absent words). ``widx`` must hold ``(sum of lengths + len(texts)) // 2`` values.
+
+    Each text's word list is dropped before the next is made: the garbage collector is never triggered.
+    """
+    n = 0
+    absent = 0
+    for d in range(len(texts)):
+        words = texts[d].split()
+        lengths[d] = len(words)
+        for w in words:
+            i = index.get(w, -1)
+            absent += i < 0
+            widx[n] = i
+            n += 1
+    return n, absent
+
+
 def score_block(codes, offsets, widx, doc_starts, word_ngrams, lo, hi, base, key_offsets, table, shift, tmask,
                 present, present_shift, weights, has_idf, logtab, sublinear, l2, z, cnt, bits, summary, toks, fids,
                 vals):
