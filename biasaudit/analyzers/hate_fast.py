@@ -33,9 +33,10 @@ def log_plus_one(n: int) -> np.ndarray:
     """``log(c) + 1`` at index ``c`` for ``1 <= c <= n`` (sublinear TF), by NumPy's log as ``weighted`` takes it."""
     table = _LOG_PLUS_ONE[0]
     if len(table) <= n:
-        table = np.log(np.arange(1.0, 2 * n + 2))
-        table += 1.0
-        table = _LOG_PLUS_ONE[0] = np.concatenate(([0.0], table))
+        table = np.arange(0.0, 2 * n + 2)
+        np.log(table[1:], out=table[1:])  # the very calls of ``weighted``: in place, then + 1
+        table[1:] += 1.0
+        _LOG_PLUS_ONE[0] = table
     return table
 
 
