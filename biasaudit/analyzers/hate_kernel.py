@@ -34,9 +34,10 @@ def lowest_bit(w):
 
 def word_ids(texts, index, widx, lengths):
     """Each whitespace word's ``index`` value (-1 when absent) into ``widx``, the number of words of each text into
-    ``lengths``; returns (words, absent words). ``widx`` must hold ``(sum of lengths + len(texts)) // 2`` values.
+    ``lengths``; returns (words, absent words). ``widx`` must hold ``(characters in texts + len(texts)) // 2``
+    values (a word takes a character and a separator).
 
-    Each text's word list is dropped before the next is made: the garbage collector is never triggered.
+    Each text's word list is dropped before the next one is made, so no pile of lists triggers garbage collection.
     """
     n = 0
     absent = 0
