@@ -30,6 +30,7 @@ COMPILED = (
     "biasaudit/text/pattern_en/lemmatizer.py",
     "biasaudit/analyzers/hate_fast.py",
     "biasaudit/analyzers/hate_features.py",
+    "biasaudit/analyzers/hate_kernel.py",
 )
 COMPILED_PACKAGE = "biasaudit._compiled"
 CYTHON_DIR = "build/cython"  # the generated C (setuptools compiles it as the extensions' sources)

@@ -1,14 +1,18 @@
-"""The hate models' fast n-gram path gives the very numbers of the straightforward one, bit for bit.
+"""The hate models' fast n-gram paths give the very numbers of the straightforward one, bit for bit.
 
-Oracles: the per-text analyzers + ``ngram_matrix`` that training uses (``block_tokens``), and scikit-learn's own
-TfidfVectorizer rebuilt from a block's vocabulary and idf. Texts: real tweets, bench-style chat lines and
-documents, and edge cases; models: both shipped ones and a synthetic one with other n-gram ranges and weightings.
+Oracles: the per-text analyzers + ``ngram_matrix`` that training uses (``block_tokens``), then scipy's CSR @ dense,
+and scikit-learn's own TfidfVectorizer rebuilt from a block's vocabulary and idf. Fast paths: the vectorised one
+(``hate_fast`` counts) and, where compiled, ``hate_kernel`` (also run here as pure Python). Texts: real tweets, the
+bundled example dialogues, bench-style chat lines and documents, and edge cases; models: both shipped ones and
+synthetic ones with other n-gram ranges and weightings.
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import os
+import random
 import string
 import subprocess
 import sys
@@ -20,8 +24,10 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from biasaudit.analyzers import hate_features as hf
+from biasaudit.analyzers import hate_kernel
 from biasaudit.analyzers.hate import shipped_model_dir
 from biasaudit.analyzers.hate_model import HateLinearModel, block_tokens, ngram_matrix
+from biasaudit.io import example_path
 from tests.conftest import ROOT, shared_path
 from tests.generated_texts import generated_texts
 
@@ -33,13 +39,39 @@ EDGE = [
     "caf\u00e9 na\u00efve r\u00e9sum\u00e9", "a\u2028b\x1cc\x85d\xa0e\u3000f g\u200bh", "nul\x00byte \x00",
     "HeLLo WORLD hello world Hello, world!", "7 o'clock 12:30 3.14 1,000", "tab\tsep\nnew line",
     "lol " * 400, " ".join(f"w{i}" for i in range(3000)),
+    "a" * 5000, "ha" * 3000, "\U0001F600" * 500, "@" * 40 + " #" * 40, "http://" + "x/" * 800,
+    "#MeToo #BlackLivesMatter @user_1 @user-2 http://t.co/AbC https://example.org/a?b=1&c=2 RT RT rt",
+    "\u4e2d\u6587\u5b57 \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u0939\u093f\u0928\u094d\u0926\u0940",
+    "\u0440\u0443\u0441\u0441\u043a\u0438\u0439 \u65e5\u672c\u8a9e\u306e\u6587",
+    "e\u0301 n\u0303o \u00c5ngstr\u00f6m \ufb00 \u2163 \u00bd \u00b2 \uff21\uff22\uff23 \U0001D400\U0001D401",
+    "\u200d\ufeff zero\u200dwidth \ufeffbom \u202eright-to-left", "\n".join(["the the the"] * 300),
 ]
+
+
+def example_texts() -> list[str]:
+    """Every turn of the bundled example dialogues."""
+    with open(example_path(), encoding="utf-8") as fh:
+        return [turn["text"] for line in fh for turn in json.loads(line)["turns"]]
+
+
+def shuffled_words(texts: list[str], n: int) -> list[str]:
+    """Adversarial mixtures: words of real texts recombined, with punctuation, case and spacing changes."""
+    rng = random.Random(11)
+    words = [w for t in texts for w in t.split()]
+    junk = ["", " ", "  ", "\t", "!", "?!", "&amp;", "&#128514;", "@x", "#y", "http://t.co/z", "RT", "\U0001F44D"]
+    out = []
+    for _ in range(n):
+        picked = rng.choices(words, k=rng.randint(0, 40)) + rng.choices(junk, k=rng.randint(0, 6))
+        rng.shuffle(picked)
+        out.append(" ".join(w.upper() if rng.random() < 0.1 else w for w in picked))
+    return out
 
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
     tweets = pd.read_csv(shared_path("data", "davidson", "labeled_train.csv"), keep_default_na=False)["tweet"].tolist()
-    return tweets[:4000] + generated_texts("hate-fast-equivalence", 2500, 250) + EDGE
+    return (tweets[:4000] + example_texts() + generated_texts("hate-fast-equivalence", 2500, 250)
+            + shuffled_words(tweets[4000:6000], 1000) + EDGE)
 
 
 def slow_features(model: HateLinearModel, texts: list[str], vader: np.ndarray) -> sp.csr_matrix:
@@ -65,9 +97,12 @@ def _vader(n: int) -> np.ndarray:
     return np.random.default_rng(0).uniform(-1, 1, size=(n, 4))
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp")  # huge lengths saturate davidson2017's sigmoid
 @pytest.mark.parametrize("variant", ["default", "davidson2017"])
 def test_shipped_models_match_the_straightforward_path_bitwise(variant, texts):
     model = HateLinearModel.load(shipped_model_dir(variant))
+    # the compiled kernel scores the default model (its blocks are all n-grams); davidson2017 needs the 17 features
+    assert (model._kernel is not None) == (hate_kernel.COMPILED and variant == "default")
     vader = _vader(len(texts))
     slow = slow_features(model, texts, vader)
     slow_proba = model.calibrate(model.proba_from_decision(model.decision(slow)))
@@ -104,14 +139,22 @@ def test_ngram_matrix_agrees_with_scikit_learn_tfidf(texts):
         start += n_feat
 
 
-def _synthetic_model(texts: list[str]) -> HateLinearModel:
+# (kind, ngram_range, sublinear_tf, norm, stop words, idf)
+_LAYOUT = [("words", [2, 4], True, "l2", None, True), ("other17", None, None, None, None, None),
+           ("char_wb", [1, 3], False, None, None, False),
+           ("davidson_words", [1, 2], False, "l2", ["the", "and", "a"], True)]
+# n-grams only (the compiled kernel's case), in an order and with weightings training never writes
+_NGRAM_LAYOUT = [("char_wb", [3, 6], True, None, None, True), ("davidson_words", [2, 2], True, "l2", None, False),
+                 ("words", [1, 1], False, "l2", None, False), ("char_wb", [1, 2], False, "l2", None, True),
+                 ("davidson_words", [1, 3], False, None, ["the"], True)]
+
+
+def _synthetic_model(texts: list[str], layout: list[tuple] = _LAYOUT) -> HateLinearModel:
     """A model in the current format that training never wrote: other n-gram ranges, raw counts, no idf."""
     rng = np.random.default_rng(7)
     blocks, arrays = [], {}
-    layout = [("words", [2, 4], True, "l2", None), ("other17", None, None, None, None),
-              ("char_wb", [1, 3], False, None, None), ("davidson_words", [1, 2], False, "l2", ["the", "and", "a"])]
     n_feat = 0
-    for i, (kind, ngram_range, sublinear, norm, stop) in enumerate(layout):
+    for i, (kind, ngram_range, sublinear, norm, stop, idf) in enumerate(layout):
         if kind == "other17":
             blocks.append({"kind": kind, "columns": [0, 2, 12, 16], "names": ["FKRA", "num_syllables",
                                                                                "vader_compound", "is_retweet"]})
@@ -123,7 +166,7 @@ def _synthetic_model(texts: list[str]) -> HateLinearModel:
         seen = sorted({g for toks in block_tokens(block, texts[:1500]) for g in toks})
         vocab = sorted(rng.choice(seen, size=min(len(seen), 3000), replace=False).tolist())
         block["vocabulary"] = vocab + ["never seen ngram", "zzzq"]
-        if i != 2:
+        if idf:
             arrays[f"idf_{i}"] = rng.uniform(1, 8, size=len(block["vocabulary"]))
         blocks.append(block)
         n_feat += len(block["vocabulary"])
@@ -144,6 +187,61 @@ def test_any_model_in_the_format_matches_including_cache_resets(texts):
                      format="csr")
     _assert_same_rows(fast, slow)
     assert len(model._fast.index) < len(set(" ".join(texts).split()))
+
+
+def _slow_proba(model: HateLinearModel, texts: list[str]) -> np.ndarray:
+    z = model.decision(slow_features(model, texts, _vader(len(texts))))
+    return model.calibrate(model.proba_from_decision(z))
+
+
+def test_ngram_only_model_matches_including_cache_resets(texts):
+    """Any all-n-gram model: the compiled kernel (when built) gives the straightforward path's probabilities."""
+    model = _synthetic_model(texts, _NGRAM_LAYOUT)
+    assert (model._kernel is not None) == hate_kernel.COMPILED
+    model._fast.max_words = 700
+    proba = np.vstack([model.predict_proba(texts[i:i + 600]) for i in range(0, len(texts), 600)])
+    assert np.array_equal(proba, _slow_proba(model, texts))
+    assert np.array_equal(np.vstack([model.predict_proba([t]) for t in texts[::211]]), proba[::211])
+
+
+def _pure_kernel():
+    """hate_kernel loaded from its .py, whether or not the compiled build serves ``biasaudit.analyzers``."""
+    spec = importlib.util.spec_from_file_location("hate_kernel_pure", ROOT / "biasaudit/analyzers/hate_kernel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_kernel_lowest_bit_as_pure_python():
+    pure = _pure_kernel()
+    rng = random.Random(3)
+    values = [1 << b for b in range(64)] + [rng.getrandbits(64) | 1 << rng.randrange(64) for _ in range(2000)]
+    assert [pure.lowest_bit(w) for w in values] == [(w & -w).bit_length() - 1 for w in values]
+
+
+@pytest.mark.parametrize("layout", ["shipped", "synthetic"])
+def test_kernel_source_as_pure_python_matches(layout, texts, monkeypatch):
+    """score_block's own loops (the source the compiled build is made from) run by the interpreter on lists."""
+    pure = _pure_kernel()
+
+    def on_lists(*args):
+        lists = [a.tolist() if isinstance(a, np.ndarray) else a for a in args]
+        pure.score_block(*lists)
+        args[19][:] = lists[19]  # z, the output
+        for scratch in (20, 21, 22):  # the kernel leaves its counts and bitmaps at zero for the next batch
+            assert not any(lists[scratch])
+
+    monkeypatch.setattr(hate_kernel, "COMPILED", True)
+    monkeypatch.setattr(hate_kernel, "score_block", on_lists)
+    sample = texts[::25] + EDGE[-8:]
+    if layout == "shipped":
+        shipped = HateLinearModel.load(shipped_model_dir("default"))  # a new instance: built with the kernel
+        model = HateLinearModel(shipped.spec, shipped.arrays)
+    else:
+        model = _synthetic_model(texts, _NGRAM_LAYOUT)
+    assert model._kernel is not None
+    proba = np.vstack([model.predict_proba(sample[i:i + 100]) for i in range(0, len(sample), 100)])
+    assert np.array_equal(proba, _slow_proba(model, sample))
 
 
 def test_one_text_at_a_time_equals_the_batch(texts):
@@ -199,3 +297,16 @@ def test_per_word_shortcuts_equal_the_full_functions(texts):
     assert [normalize_word(w) for w in sorted(words)] == [hf.normalize(w) for w in sorted(words)]
     plain = sorted(w for w in words if "http" not in w and "@" not in w)
     assert [hf.davidson_preprocess(w) for w in plain] == plain
+
+
+def test_kernel_word_ids_follow_str_split(texts):
+    """Word cache indices, words per text and absent words, with ``widx`` at its smallest allowed size."""
+    sample = texts[::7] + EDGE + ["a b c d e", "a", "", " a ", "x\u3000y\u2028z\x85w", "\t".join("abc" * 50)]
+    words = [w for t in sample for w in t.split()]
+    index = {w: i for i, w in enumerate(dict.fromkeys(words[::2]))}
+    widx = np.full((sum(map(len, sample)) + len(sample)) // 2 + 1, -7, dtype=np.int64)
+    lengths = np.empty(len(sample), dtype=np.int64)
+    n, absent = hate_kernel.word_ids(sample, index, widx, lengths)
+    assert n == len(words) and absent == sum(w not in index for w in words)
+    assert widx[:n].tolist() == [index.get(w, -1) for w in words]
+    assert lengths.tolist() == [len(t.split()) for t in sample]

@@ -20,10 +20,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from biasaudit.analyzers import hate_features as hf
+from biasaudit.analyzers import hate_kernel
 
 FAST_KINDS = ("words", "char_wb", "davidson_words")
 _MAX_WORDS = 200_000  # cached raw words before the cache is cleared (about 70 MB at most, open vocabulary)
 _INT64_MAX = np.iinfo(np.int64).max
+_NO_INTS, _NO_UINTS, _NO_FLOATS = np.zeros(1, np.int64), np.zeros(1, np.uint64), np.zeros(1, np.float64)
+_LOG_PLUS_ONE = [np.zeros(1)]
+
+
+def log_plus_one(n: int) -> np.ndarray:
+    """``log(c) + 1`` at index ``c`` for ``1 <= c <= n`` (sublinear TF), by NumPy's log as ``weighted`` takes it."""
+    table = _LOG_PLUS_ONE[0]
+    if len(table) <= n:
+        table = np.arange(0.0, 2 * n + 2)
+        np.log(table[1:], out=table[1:])  # the very calls of ``weighted``: in place, then + 1
+        table[1:] += 1.0
+        _LOG_PLUS_ONE[0] = table
+    return table
 
 
 class _Growable:
@@ -53,10 +67,10 @@ class KeyTable:
     One random memory access per query instead of a binary search's ~16: the word n-gram lookup's hot spot.
     """
 
-    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2^64/phi
+    _MULT = np.uint64(hate_kernel.HASH_MULT)  # Fibonacci hashing: the top bits of key * 2^64/phi
 
-    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        bits = max(4, (4 * len(keys)).bit_length())
+    def __init__(self, keys: np.ndarray, values: np.ndarray, spread: int = 4) -> None:
+        bits = max(4, (spread * len(keys)).bit_length())  # at least ``spread`` slots per key
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
         self.keys = np.full(1 << bits, -1, dtype=np.int64)  # keys are >= 0: -1 marks an empty slot
@@ -98,6 +112,7 @@ class _Block:
 
     def __init__(self, n_features: int) -> None:
         self.n_features = n_features
+        self._scratch: tuple[np.ndarray, ...] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -136,6 +151,31 @@ class _Block:
         """(document, feature id) of every vocabulary n-gram occurrence."""
         return docs, codes
 
+    def kernel_args(self) -> tuple[Any, ...] | None:
+        """``hate_kernel.score_block``'s n-gram arguments, or None when the kernel cannot score this block."""
+        return False, 1, 1, 1, _NO_INTS, _NO_INTS, 0, 0, _NO_UINTS, 0
+
+    def score(self, widx: np.ndarray, doc_starts: np.ndarray, weighting: tuple[np.ndarray, bool, bool, bool],
+              z: np.ndarray) -> None:
+        """Add this block's TF-IDF-weighted ``coef`` rows to the flat decision values ``z`` (compiled kernel);
+        ``weighting``: per feature (idf, coef row) flattened, whether there is an idf, sublinear TF, l2 norm."""
+        weights, has_idf, sublinear, l2 = weighting
+        offsets = self.offsets.values
+        per_word = np.zeros(len(widx) + 1, dtype=np.int64)
+        np.cumsum(offsets[widx + 1] - offsets[widx], out=per_word[1:])
+        per_doc = per_word[doc_starts[1:]] - per_word[doc_starts[:-1]]
+        most = int(per_doc.max()) if len(per_doc) else 0  # codes of the longest document
+        args = self.kernel_args()
+        occurrences = most * (args[2] - args[1] + 1)  # bound: n-gram occurrences per document
+        scratch = self._scratch
+        if scratch is None or len(scratch[3]) < most or len(scratch[4]) < occurrences:
+            size = max(most, occurrences, 16) * 2
+            scratch = self._scratch = (np.zeros(self.n_features, np.intc), np.zeros(-(-self.n_features // 64), np.uint64),
+                                       np.zeros(-(-self.n_features // 4096), np.uint64), np.empty(size, np.int64),
+                                       np.empty(size, np.int64), np.empty(size, np.float64))
+        hate_kernel.score_block(self.codes.values, offsets, widx, doc_starts, *args, weights, has_idf,
+                                log_plus_one(occurrences) if sublinear else _NO_FLOATS, sublinear, l2, z, *scratch)
+
 
 class _CharBlock(_Block):
     """``char_wb`` n-grams: a word's code is the vocabulary ids of its n-grams (unknown n-grams dropped)."""
@@ -166,6 +206,7 @@ class _WordBlock(_Block):
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         self.tables: dict[int, KeyTable] = {}
+        self._keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # n -> (n-gram keys, feature ids)
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
         lengths = lengths[keep]
         fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
@@ -176,10 +217,35 @@ class _WordBlock(_Block):
             for k in range(1, n):
                 key = key * self.base + ids[first + k]
             self.tables[n] = KeyTable(key, fids[lengths == n])
+            self._keys[n] = key, fids[lengths == n]
         super().__init__(len(vocab))
+        self.kernel_table = self._kernel_table() if hate_kernel.COMPILED else None
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return self.tokens(word, norm_word)
+
+    def _kernel_table(self) -> tuple[Any, ...] | None:
+        """The kernel's n-gram arguments: one table for every n, keyed by an n-gram's key plus the number of
+        shorter keys (``key_offsets[n]``), and its bitmap of finer hashes; None when those keys overflow int64."""
+        key_offsets = [0] * (self.hi + 1)
+        for n in range(2, self.hi + 1):
+            key_offsets[n] = key_offsets[n - 1] + self.base ** (n - 1)
+        if key_offsets[self.hi] + self.base ** self.hi > _INT64_MAX:
+            return None
+        keys = np.concatenate([np.zeros(0, np.int64)] + [k + key_offsets[n] for n, (k, _) in self._keys.items()])
+        fids = np.concatenate([np.zeros(0, np.int64)] + [f for _, f in self._keys.values()])
+        table = KeyTable(keys, fids, spread=2)  # interleaved below: a probe reads one cache line
+        pairs = np.empty(2 * len(table.keys), dtype=np.int64)
+        pairs[0::2], pairs[1::2] = table.keys, table.values
+        present_shift = int(table.shift) - 3  # 8 bits per slot: a random absent key passes 1 time in 16 or less
+        finer = (keys.astype(np.uint64) * KeyTable._MULT) >> np.uint64(present_shift)
+        present = np.zeros(max(1, (8 * len(table.keys)) // 64), dtype=np.uint64)
+        np.bitwise_or.at(present, (finer >> np.uint64(6)).astype(np.int64), np.uint64(1) << (finer & np.uint64(63)))
+        return (True, self.lo, self.hi, self.base, np.asarray(key_offsets, dtype=np.int64), pairs, int(table.shift),
+                table.mask, present, present_shift)
+
+    def kernel_args(self) -> tuple[Any, ...] | None:
+        return self.kernel_table
 
     def features(self, codes: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids = codes.astype(np.int64)
@@ -258,11 +324,15 @@ class FastNgrams:
         with self._lock:
             return self._counts(texts)
 
-    def _counts(self, texts: Sequence[str]) -> dict[int, sp.csr_matrix]:
+    def _bound_cache(self) -> None:
         if len(self.index) > self.max_words:
             self.index.clear()
             for b in self.blocks.values():
                 b.reset()
+
+    def _word_index(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each whitespace word's cache index (learning new words), and the number of words per text."""
+        self._bound_cache()
         split = [t.split() for t in texts]
         words = list(chain.from_iterable(split))
         get = self.index.get
@@ -270,8 +340,36 @@ class FastNgrams:
         if len(widx) and widx.min() < 0:
             self._learn(set(words).difference(self.index))
             widx = np.fromiter(map(get, words), np.int64, len(words))
-        word_doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, split), np.int64,
-                                                                                  len(split)))
+        return widx, np.fromiter(map(len, split), np.int64, len(split))
+
+    def decisions(self, texts: Sequence[str], weighting: dict[int, tuple[np.ndarray, bool, bool, bool]]
+                  ) -> np.ndarray:
+        """``(len(texts), 3)`` values of TF-IDF features @ ``coef`` over every block, in block order (compiled
+        kernel; the same numbers as ``counts`` -> ``hate_model.weighted`` -> hstack -> CSR @ dense)."""
+        texts = texts if type(texts) is list else list(texts)  # the typed kernel takes exact lists
+        with self._lock:
+            self._bound_cache()
+            widx = np.empty((sum(map(len, texts)) + len(texts)) // 2 + 1, dtype=np.int64)  # >= words in texts
+            lengths = np.empty(len(texts), dtype=np.int64)
+            n_words, absent = hate_kernel.word_ids(texts, self.index, widx, lengths)
+            if absent:
+                self._learn({w for t in texts for w in t.split()}.difference(self.index))
+                n_words, _ = hate_kernel.word_ids(texts, self.index, widx, lengths)
+            widx = widx[:n_words]
+            doc_starts = np.zeros(len(texts) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=doc_starts[1:])
+            z = np.zeros(3 * len(texts))
+            for i in sorted(self.blocks):
+                self.blocks[i].score(widx, doc_starts, weighting[i], z)
+            return z.reshape(len(texts), 3)
+
+    def kernel_ready(self) -> bool:
+        """Whether the compiled kernel can score every fast block."""
+        return hate_kernel.COMPILED and all(b.kernel_args() is not None for b in self.blocks.values())
+
+    def _counts(self, texts: Sequence[str]) -> dict[int, sp.csr_matrix]:
+        widx, lengths = self._word_index(texts)
+        word_doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         out = {}
         for i, b in self.blocks.items():
             docs, fids = b.features(*b.gather(widx, word_doc))

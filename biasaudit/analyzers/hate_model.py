@@ -103,6 +103,17 @@ class HateLinearModel:
         self._fast = FastNgrams({i: f for i, f in fast.items() if f is not None})
         self.coef = arrays["coef"]  # (n_features, 3), columns hate, offensive, neither
         self.intercept = arrays["intercept"]
+        self._kernel = None  # per block, the compiled kernel's weights, when it scores every block
+        if len(self._fast.blocks) == len(self.blocks) and self._fast.kernel_ready():
+            self._kernel, start = {}, 0
+            for i, b in enumerate(self.blocks):
+                idf, n = arrays.get(f"idf_{i}"), len(b["vocabulary"])
+                weights = np.empty((n, 4))  # a feature's idf and coef row side by side: one cache line
+                weights[:, 0] = 1.0 if idf is None else idf
+                weights[:, 1:] = self.coef[start:start + n]
+                self._kernel[i] = (weights.ravel(), idf is not None, b.get("sublinear_tf", False),
+                                   b.get("norm") == "l2")
+                start += n
 
     @property
     def needs_vader(self) -> bool:
@@ -152,7 +163,11 @@ class HateLinearModel:
         """``(n, 3)`` probabilities, columns hate, offensive, neither."""
         if not len(texts):
             return np.zeros((0, 3))
-        return self.calibrate(self.proba_from_decision(self.decision(self.features(texts, vader, pos_tags))))
+        if self._kernel is not None:  # the same numbers without building the feature matrix
+            z = self._fast.decisions(texts, self._kernel) + self.intercept
+        else:
+            z = self.decision(self.features(texts, vader, pos_tags))
+        return self.calibrate(self.proba_from_decision(z))
 
     def calibrate(self, proba: np.ndarray) -> np.ndarray:
         """Map raw probabilities through the stored calibration (multinomial logistic regression on their logs,
