@@ -100,9 +100,14 @@ class LexiconMatcher:
         ids = np.fromiter(map(get, flat, repeat(0)), np.int64, len(flat))
         lengths = np.fromiter(map(len, docs), np.int64, len(docs))
         ends = np.cumsum(lengths)
-        cum = np.zeros((len(flat) + 1, len(self.names)), np.int64)
-        np.cumsum(self._table[ids], axis=0, out=cum[1:])
-        unigrams = cum[ends] - cum[ends - lengths]
+        # Only tokens in some list add anything: sum their rows per document, column by column (bincount's float
+        # sums of small integers are exact)
+        hits = np.flatnonzero(ids)
+        rows = self._table[ids[hits]]
+        doc_of = np.searchsorted(ends, hits, side="right")
+        unigrams = np.empty((len(docs), len(self.names)), np.int64)
+        for col in range(len(self.names)):
+            unigrams[:, col] = np.bincount(doc_of, rows[:, col], len(docs))
         ngrams = np.zeros_like(unigrams)
         if self._grams:
             self._count_ngrams(flat, ids, ends, ngrams)

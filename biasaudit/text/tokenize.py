@@ -13,7 +13,9 @@ What differs from the reference, on purpose or by necessity (measured in tests/t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from itertools import accumulate, filterfalse
 
 #: Lower-cased abbreviations (without the final period) that do not end a sentence. Hand-written: Punkt's
 #: trained list is not available; these are common English abbreviations of news and dialogue text, minus
@@ -56,7 +58,7 @@ def _contains_break(context: str, abbreviations: frozenset[str]) -> bool:
     return any(_breaks_at(t, toks[i + 1], abbreviations) for i, t in enumerate(toks[:-1]))
 
 
-_breaks: dict[tuple[str, frozenset[str]], bool] = {}
+_breaks: dict[tuple, bool] = {}
 _CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
@@ -71,16 +73,43 @@ def _contains_break_memo(context: str, abbreviations: frozenset[str]) -> bool:
     return out
 
 
+def _context_breaks(tok: str, after: str, next_tok: str | None, abbreviations: frozenset[str]) -> bool:
+    """``_contains_break(tok + after)``, memoised on what it depends on. Punkt's tokens do not cross whitespace,
+    so a context ``tok + spaces + next_tok`` has the tokens of ``tok`` then those of ``next_tok``. Without a
+    ``.?!`` in ``next_tok`` no token of it can break; then ``next_tok`` counts only through ``_breaks_at``'s test
+    of its first token, "punctuation or lower case": that token is one of ``;:,`` (never the start of a longer
+    one) or begins with ``next_tok[0]``. So the key is ``tok`` and that test, which repeat far more than
+    ``next_tok`` does."""
+    if next_tok is None or "." in next_tok or "?" in next_tok or "!" in next_tok:
+        return _contains_break_memo(tok + after, abbreviations)
+    first = next_tok[0]
+    key = (tok, first in ";:," or first.islower(), abbreviations)
+    out = _breaks.get(key)
+    if out is None:
+        if len(_breaks) >= _CACHE_LIMIT:
+            _breaks.clear()
+        out = _breaks[key] = _contains_break(tok + after, abbreviations)
+    return out
+
+
 def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS) -> list[str]:
     """Split ``text`` into sentences as Punkt would on lower-cased text (see the module docstring)."""
     if not any(c in text for c in ".?!"):
         return [text] if text else []
+    return _sentences(text, _PERIOD_CONTEXT.finditer(text), 0, abbreviations)
+
+
+def _sentences(text: str, contexts: Iterable[re.Match], offset: int, abbreviations: frozenset[str]) -> list[str]:
+    """The sentences of ``text`` given its period contexts (matches in a string where ``text`` starts at
+    ``offset``)."""
     slices, last = [], 0
-    for m in _PERIOD_CONTEXT.finditer(text):
+    for m in contexts:
         tok, after, next_tok = m.group(0, "after_tok", "next_tok")
-        if _contains_break_memo(tok + after, abbreviations):
-            slices.append([last, m.end()])
-            last = m.start("next_tok") if next_tok else m.end()
+        if _context_breaks(tok, after, next_tok, abbreviations):
+            slices.append([last, m.end() - offset])
+            last = (m.start("next_tok") if next_tok else m.end()) - offset
+    if not slices:
+        return [text] if text else []
     slices.append([last, len(text)])
     out: list[str] = []
     realign = 0
@@ -100,6 +129,47 @@ def punkt_sentences(text: str, abbreviations: frozenset[str] = ENGLISH_ABBREVIAT
             realign = 0
             if text[start:stop]:
                 out.append(text[start:stop])
+    return out
+
+
+# Many texts in one scan: joined by a whitespace character that they do not hold ("record separator"), with the
+# lookahead's whitespace run not crossing it, every text's period contexts are the ones it has alone (the
+# separator ends a text as the end of the string does: it is neither a token nor whitespace before one).
+# Every match starts where its run of non-space starts ("(?<!\S)", so the scan skips positions inside words):
+# greedy, it ends at the run's last ".?!" that has its lookahead, so no later one in the run can match, and if
+# none matches from the run's start, none matches from inside the run either.
+_SEPARATOR = "\x1e"
+_PERIOD_CONTEXT_JOINED = re.compile(
+    r"(?<!\S)\S*[.?!](?=(?P<after_tok>" + _NON_WORD + r"|[^\S\x1e]+(?P<next_tok>\S+)))")
+
+_CANDIDATE = re.compile(r"[.?!](?=" + _NON_WORD + r"|[^\S\x1e]+\S)")
+
+
+def punkt_sentences_many(texts: list[str], abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS
+                         ) -> list[list[str]]:
+    """``[punkt_sentences(t) for t in texts]``, one regex scan over all of them."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):  # a text holds the separator: one by one
+        return [punkt_sentences(t, abbreviations) for t in texts]
+    out = [[t] if t else [] for t in texts]
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    # A text has a period context iff one of its ".?!" has the lookahead's context in the text (then the match
+    # starting there at least succeeds). Most short texts have none (a final "." ends the text): then scanning
+    # only the few that do, one by one, beats the regex scan of the whole batch (tried at every position).
+    few: set[int] = set()
+    for m in _CANDIDATE.finditer(joined):
+        few.add(bisect_right(starts, m.start()) - 1)
+        if 4 * len(few) > len(texts):
+            break
+    else:
+        for i in few:
+            out[i] = punkt_sentences(texts[i], abbreviations)
+        return out
+    contexts: dict[int, list[re.Match]] = {}
+    for m in _PERIOD_CONTEXT_JOINED.finditer(joined):
+        contexts.setdefault(bisect_right(starts, m.start()) - 1, []).append(m)
+    for i, matches in contexts.items():
+        out[i] = _sentences(texts[i], matches, starts[i], abbreviations)
     return out
 
 
@@ -136,17 +206,14 @@ _CONTRACTIONS: tuple[_Rule, ...] = (
 )
 
 
-# Characters a replacement adds to the text (besides copies of matched ones).
-_ADDED = frozenset("".join(re.sub(r"\\(?:\d|g<\d+>)", "", repl) for rules in (_STEPS, _ENDING, _CONTRACTIONS)
-                           for _, repl, _ in rules))
-
-
 _GROUP_REF = re.compile(r"\\(\d|g<\d+>)")
 
 
-def _expander(repl: str) -> str | Callable[[re.Match], str]:
+def _expander(repl: str | Callable[[re.Match], str]) -> str | Callable[[re.Match], str]:
     """``repl`` as a function of the match when it refers to groups (what ``re`` does per match, without its
     Python-level template machinery; an unmatched group gives "", as in ``re``); plain text stays as is."""
+    if not isinstance(repl, str):
+        return repl
     parts = _GROUP_REF.split(repl)
     literals, groups = parts[0::2], [int(g.strip("g<>")) for g in parts[1::2]]
     if not groups or any("\\" in lit for lit in literals):
@@ -168,7 +235,10 @@ class _RuleList:
     def __init__(self, rules: tuple[_Rule, ...]) -> None:
         self.rules = tuple((pattern, _expander(repl), needles) for pattern, repl, needles in rules)
         self.firsts = frozenset(n[0] for _, _, needles in rules for n in needles)
-        self.added = self.firsts & _ADDED
+        # characters a replacement adds to the text (a function adds spaces only); over-counting copies of
+        # matched characters is harmless: it only makes more rules candidates
+        added = "".join(_GROUP_REF.sub("", repl) for _, repl, _ in rules if isinstance(repl, str))
+        self.added = self.firsts.intersection(added)
         self._candidates: dict[frozenset[str], tuple[_Rule, ...]] = {}
 
     def apply(self, text: str) -> str:
@@ -222,25 +292,74 @@ def _line_rules(rules: tuple[_Rule, ...]) -> tuple[_Rule, ...]:
                  for p, repl, needles in rules)
 
 
-def _literal_first(steps: tuple[_Rule, ...], replaced: dict[str, tuple[str, str]]) -> tuple[_Rule, ...]:
-    """``_line_rules(steps)``, except the rules whose original pattern is a key of ``replaced``: (pattern, repl)."""
-    assert replaced.keys() <= {p.pattern for p, _, _ in steps}
-    return tuple((_C(replaced[p.pattern][0], re.MULTILINE), replaced[p.pattern][1], needles)
-                 if p.pattern in replaced else line for (p, _, needles), line in zip(steps, _line_rules(steps)))
+class _Replace:
+    """``str.replace`` in a rule's pattern slot: the same as ``re.sub`` of a literal (both replace non-overlapping
+    occurrences left to right) or of a one-character class whose replacement only adds spaces, one rule per
+    character (then no replacement can make or unmake another's match). C-level, no callback per match."""
+
+    def __init__(self, old: str) -> None:
+        self.pattern = old
+
+    def sub(self, new: str, text: str) -> str:
+        return text.replace(self.pattern, new)
 
 
-_STEPS_LINES = _RuleList(_literal_first(_STEPS, {
-    r'^"': (r'"(?<=^")', "``"),
-    r'([ (\[{<])"': (r'"(?<=[ (\[{<]")', " `` "),  # previous match ends in '"', not in the class
-    # these two match only at a line end, so at most once per line
-    r"([^\.])(\.)([\]\)}>\"\' ]*)\s*$": (r"\.(?<=[^\n.]\.)([\]\)}>\"\' ]*)[^\S\n]*$", r" . \1 "),
-    r"([^\.])(\.)([\]\)}>\"\']*)\s*$": (r"\.(?<=[^\n.]\.)([\]\)}>\"\']*)[^\S\n]*$", r" .\1 "),
-}))
-_ENDING_LINES = _RuleList(_literal_first(_ENDING, {  # the previous match ends in " ", not in the class
-    r"([^' ])('[sS]|'[mM]|'[dD]|') ": (r"'(?<=[^\n' ]')[sSmMdD]? ", r" \g<0>"),
-    r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ": (r"(?:'ll|'LL|'re|'RE|'ve|'VE|n't|N'T)(?<=[^\n' ]...) ",
-                                                    r" \g<0>"),
-}))
+def _spaced(chars: str) -> tuple[_Rule, ...]:
+    """A class rule ``[chars]`` -> `` \\g<0> ``, as one ``str.replace`` per character."""
+    return tuple((_Replace(c), f" {c} ", (c,)) for c in chars)
+
+
+def _line(pattern: str) -> re.Pattern:
+    return _C(pattern, re.MULTILINE)
+
+
+_COLON_COMMA = _line_rules(_STEPS[4:5])[0][0]
+
+
+def _colon_comma_runs(m: re.Match) -> str:
+    """The rule ``([:,])([^\\d])`` on one run of ``:``/``,`` and the character after it: within a run, which of
+    them get spaced depends on the run (a pair's second character is consumed), so the run goes through it."""
+    return _COLON_COMMA.sub(r" \1 \2", m.group())
+
+
+# Literal replacements where the rule allows it: a replacement function per match (what ``re`` does for group
+# references) costs more than the regex work. Each split is argued beside it; tests compare with the rules as
+# NLTK writes them (tests/test_fast_paths_equivalence.py, tests/test_tokenize_batch.py).
+_STEPS_LINES = _RuleList((
+    (_line(r'"(?<=^")'), "``", ('"',)),
+    (_Replace("``"), " `` ", ("``",)),
+    (_line(r'"(?<=[ (\[{<]")'), " `` ", ('"',)),  # the previous match ends in '"', not in the class
+    # word_tokenize's final-period patch, at a line end so at most one match per line (no later "." can be
+    # followed only by the class and spaces): with closers/spaces after the period first (it ends the line in
+    # a space), then a period that ends the line bare, whose group is empty (a literal replacement)
+    (_line(r"\.(?<=[^\n.]\.)([\]\)}>\"\' ]+)[^\S\n]*$"), r" . \1 ", (".",)),
+    (_line(r"\.(?<=[^\n.]\.)(?![\]\)}>\"\' ])[^\S\n]*$"), " .  ", (".",)),
+    # ([:,])([^\d]) -> " \1 \2": a lone ":" or "," (no ":"/"," either side) followed by one more character
+    # only gets spaced (the character is not ":"/",", so it never starts a match); runs go through the rule.
+    (_line(r",(?<![:,],)(?=[^\n\d:,])"), " , ", (",",)),
+    (_line(r":(?<![:,]:)(?=[^\n\d:,])"), " : ", (":",)),
+    (_line(r"[:,]{2,}[^\n\d]?"), _colon_comma_runs, (",,", ",:", ":,", "::")),
+    (_line(r",$"), " , ", (",",)), (_line(r":$"), " : ", (":",)),
+    (_Replace("..."), " ... ", ("...",)),
+    *_spaced(";@#$%&"),
+    # Treebank's final period (no space in the class): with closers first, then without (a literal)
+    (_line(r"\.(?<=[^\n.]\.)([\]\)}>\"\']+)[^\S\n]*$"), r" .\1 ", (".",)),
+    (_line(r"\.(?<=[^\n.]\.)[^\S\n]*$"), " . ", (".",)),
+    *_spaced("?!"),
+    _line_rules(_STEPS[10:11])[0],  # ([^'])' : the previous match can end in the class (" "), so as it is
+    *_spaced("][(){}<>"),
+    (_Replace("--"), " -- ", ("--",)),
+))
+_ENDING_LINES = _RuleList((
+    (_Replace('"'), " '' ", ('"',)),
+    _line_rules(_ENDING[1:2])[0],
+    # '[sSmMdD]? and 'll|'re|'ve|n't (and upper case) followed by " ", after a character not in [\n' ]: both
+    # rules only put a space before their match, whose first character is the only "'" or "n" in it, so the
+    # space goes in front of that character (a literal replacement); no match changes another's context.
+    (_line(r"'(?<=[^\n' ]')(?=[sSmMdD]? |ll |LL |re |RE |ve |VE )"), " '", ("'",)),
+    (_line(r"n(?<=[^\n' ]n)(?='t )"), " n", ("n't ",)),
+    (_line(r"N(?<=[^\n' ]N)(?='T )"), " N", ("N'T ",)),
+))
 _CONTRACTION_LINES = _line_rules(_CONTRACTIONS)
 
 
@@ -253,31 +372,37 @@ def _treebank_lines(sentences: list[str]) -> list[str]:
     """Per sentence, its Treebank tokens separated by whitespace (no newline)."""
     if not sentences:
         return []
-    alone = [i for i, s in enumerate(sentences) if "\n" in s]
-    joined = [s for s in sentences if "\n" not in s] if alone else sentences
-    text = _ENDING_LINES.apply(" " + _STEPS_LINES.apply("\n".join(joined)).replace("\n", " \n ") + " ")
+    joined = "\n".join(sentences)
+    alone = [] if joined.count("\n") == len(sentences) - 1 else [i for i, s in enumerate(sentences) if "\n" in s]
+    if alone:
+        joined = "\n".join(s for s in sentences if "\n" not in s)
+    text = _ENDING_LINES.apply(" " + _STEPS_LINES.apply(joined).replace("\n", " \n ") + " ")
     lowered = text.lower()
     if _ANY_CONTRACTION.search(lowered):
         for pattern, repl, needles in _CONTRACTION_LINES:
             if any(map(lowered.__contains__, needles)):
                 text = pattern.sub(repl, text)
     lines = text.split("\n")
-    if len(lines) != len(joined):  # cannot happen (no rule adds or removes a newline); never guess
+    if len(lines) != len(sentences) - len(alone):  # cannot happen (no rule adds or removes a newline)
         return [" ".join(treebank_words(s)) for s in sentences]
     for i in alone:
         lines.insert(i, " ".join(treebank_words(sentences[i])))
     return lines
 
 
-def word_tokenize_many(texts: list[str], abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS
-                       ) -> list[list[str]]:
-    """``[word_tokenize(t) for t in texts]`` with the Treebank rules run once over all their sentences."""
-    splits = [punkt_sentences(t, abbreviations) for t in texts]
+def word_tokenize_many(texts: list[str], abbreviations: frozenset[str] = ENGLISH_ABBREVIATIONS,
+                       drop: frozenset[str] = frozenset()) -> list[list[str]]:
+    """``[word_tokenize(t) for t in texts]`` with Punkt's scan and each Treebank rule run once over all of them;
+    tokens in ``drop`` are left out."""
+    splits = punkt_sentences_many(texts, abbreviations)
     lines = _treebank_lines([s for sents in splits for s in sents])
     out, start = [], 0
+    dropped = drop.__contains__
     for sents in splits:  # a text's tokens: its lines' tokens (no token holds whitespace), in one split
-        out.append(" ".join(lines[start:start + len(sents)]).split())
-        start += len(sents)
+        n = len(sents)
+        words = lines[start].split() if n == 1 else " ".join(lines[start:start + n]).split()
+        out.append(list(filterfalse(dropped, words)) if drop else words)
+        start += n
     return out
 
 
