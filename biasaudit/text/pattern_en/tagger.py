@@ -244,32 +244,40 @@ def _entity_index() -> dict[str, _Entities]:
     return out
 
 
+_CACHE_LIMIT = 1 << 13  # entries; cleared when full
+_entity_keys: dict[str, str] = {}
+
+
+def _entity_key(word: str) -> str:
+    """The word lower-cased if it may start a known name or be a URL or e-mail address, else "" (memoised: the
+    entity pass then needs one look-up per token, on a string whose hash is already known)."""
+    if len(_entity_keys) >= _CACHE_LIMIT:
+        _entity_keys.clear()
+    w = word.lower()
+    key = _entity_keys[word] = w if w in _entity_index() or "@" in w or w.startswith(("http://", "www.")) else ""
+    return key
+
+
 def _entity_tags(words: list[str], tags: list[str]) -> None:
     """URLs and e-mail addresses become NNP; known names (first listed that fits wins) NNP with a type suffix."""
-    # [w.lower() for w in words] in one call when no word holds a space (lower-casing never looks across one,
-    # so the joined string lower-cases to the same words; only ASCII capitals lower to the URL characters)
-    joined = " ".join(words).lower()
-    lowered = joined.split(" ")
-    if len(lowered) != len(words):
-        lowered = [w.lower() for w in words]
+    keys = list(map(_entity_keys.get, words))
+    if None in keys:
+        keys = [_entity_key(w) if k is None else k for w, k in zip(words, keys)]
     ents = _entity_index()
-    urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
-    starts = range(len(lowered)) if urls else compress(range(len(lowered)), map(ents.__contains__, lowered))
     after = 0  # tokens before this index belong to an entity already found
-    for i in starts:
+    for i in compress(range(len(keys)), keys):
         if i < after:
             continue
-        w = lowered[i]
-        if urls and ("@" in w or w.startswith(("http://", "www."))) and (
-                _URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
+        w = keys[i]
+        if ("@" in w or w.startswith(("http://", "www."))) and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
             tags[i] = "NNP"
         found = ents.get(w)
         if found is None:
             continue
-        if not found.has_short and (i + 1 == len(lowered) or lowered[i + 1] not in found.second_words):
+        if not found.has_short and (i + 1 == len(words) or words[i + 1].lower() not in found.second_words):
             continue  # each of these entities needs a second word that is not there
         for entity, suffix in found.entities:
-            if entity == tuple(lowered[i:i + len(entity)]):
+            if entity == tuple([x.lower() for x in words[i:i + len(entity)]]):
                 span = max(len(entity), 1)
                 for k in range(i, i + span):
                     tags[k] = (tags[k] if tags[k] == "NNPS" else "NNP") + suffix
@@ -286,7 +294,6 @@ def _apply_entities(tagged: list[list[str]]) -> None:
 
 
 _unknown: dict[tuple[str, str | None, str | None], str] = {}
-_CACHE_LIMIT = 1 << 13  # entries; cleared when full
 
 
 @lru_cache(maxsize=1)
