@@ -12,7 +12,7 @@ from itertools import compress
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en import _data
-from biasaudit.text.pattern_en.brill import apply_rules
+from biasaudit.text.pattern_en.brill import RuleTables
 
 _CD = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")
 _URL = re.compile(r"^http://")
@@ -140,24 +140,10 @@ def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]
     return out
 
 
-class _ContextTables(NamedTuple):
-    """The context rules as ``brill.apply_rules`` reads them: words and tags the rules test as small ints (0 for
-    any other), and per tag the rules it (with the "*" rules) can fire. A rule on one position is a rank table
-    over the ids there; a rule on two positions is listed, highest rank first."""
-
-    word_ids: dict[str, int]
-    tag_ids: dict[str, int]
-    groups: array  # per tag id: start and end in ``single``, start and end in ``pairs``
-    single: array  # (relative index in the ids, start of its rank table in ``table``) per table
-    table: array  # rank, or -1 where no rule fires
-    pairs: array  # (rank, relative index, id, relative index, id) per rule
-    to_id: array  # rank -> id of the new tag
-    to_tag: tuple[str, ...]  # rank -> new tag
-
-
 @lru_cache(maxsize=1)
-def _context_tables() -> _ContextTables:
-    """Later rules rank higher; where several fire, the highest rank wins (Pattern applies them in file order)."""
+def _context_tables() -> RuleTables:
+    """The context rules as ``brill.RuleTables``. Later rules rank higher; where several fire, the highest rank
+    wins (Pattern applies them in file order)."""
     rules = _rule_conditions()
     ids: tuple[dict[str, int], dict[str, int]] = ({}, {})  # word ids, tag ids
     for frm, to, alternatives in rules:
@@ -192,8 +178,8 @@ def _context_tables() -> _ContextTables:
         for entry in sorted(listed, key=lambda e: -e[0]):  # stable: equal ranks keep file order
             pairs += array("i", entry)
     to_tags = tuple(to for _, to, _ in rules)
-    return _ContextTables(ids[0], ids[1], groups, single, table, pairs,
-                          array("i", [ids[1][to] for to in to_tags]), to_tags)
+    return RuleTables(ids[0], ids[1], groups, single, table, pairs, array("i", [ids[1][to] for to in to_tags]),
+                      to_tags)
 
 
 def _context_tags(words: list[str], tags: list[str]) -> list[str]:
@@ -207,14 +193,7 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
 
 def _context_pass(w: list[str], t: list[str], spans: Iterable[tuple[int, int]]) -> None:
     """``_context_tags`` on padded lists, in place, over the ``(start, end)`` spans (left to right)."""
-    tables = _context_tables()
-    word_id, tag_id = tables.word_ids.get, tables.tag_ids.get
-    ids = [0] * (2 * len(w))
-    ids[::2] = [word_id(x, 0) for x in w]
-    ids[1::2] = [tag_id(x, 0) for x in t]
-    for start, end in spans:
-        apply_rules(ids, t, start, end, tables.groups, tables.single, tables.table, tables.pairs, tables.to_id,
-                    tables.to_tag)
+    _context_tables().run(w, t, spans)
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
