@@ -1,3 +1,4 @@
+# cython: boundscheck=False, wraparound=False
 """The Brill context rules run over small-int ids (the tables are built by ``tagger._context_tables``).
 
 Kept apart so the compiled build can run the loop as typed C over the tables (brill.pxd); as pure Python it is the

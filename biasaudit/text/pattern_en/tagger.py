@@ -224,16 +224,19 @@ def _entity_index() -> dict[str, _Entities]:
 
 
 _CACHE_LIMIT = 1 << 13  # entries; cleared when full
-_entity_keys: dict[str, str] = {}
+_EntityKey = tuple[str, "_Entities | None", bool] | str
+_entity_keys: dict[str, _EntityKey] = {}
 
 
-def _entity_key(word: str) -> str:
-    """The word lower-cased if it may start a known name or be a URL or e-mail address, else "" (memoised: the
-    entity pass then needs one look-up per token, on a string whose hash is already known)."""
+def _entity_key(word: str) -> _EntityKey:
+    """(the word lower-cased, the names it may start, whether it may be a URL or e-mail address), or "" when
+    neither (memoised: the entity pass then needs one look-up per token, on a string whose hash is known)."""
     if len(_entity_keys) >= _CACHE_LIMIT:
         _entity_keys.clear()
     w = word.lower()
-    key = _entity_keys[word] = w if w in _entity_index() or "@" in w or w.startswith(("http://", "www.")) else ""
+    found = _entity_index().get(w)
+    url = "@" in w or w.startswith(("http://", "www."))
+    key = _entity_keys[word] = (w, found, url) if found is not None or url else ""
     return key
 
 
@@ -242,15 +245,13 @@ def _entity_tags(words: list[str], tags: list[str]) -> None:
     keys = list(map(_entity_keys.get, words))
     if None in keys:
         keys = [_entity_key(w) if k is None else k for w, k in zip(words, keys)]
-    ents = _entity_index()
     after = 0  # tokens before this index belong to an entity already found
     for i in compress(range(len(keys)), keys):
         if i < after:
             continue
-        w = keys[i]
-        if ("@" in w or w.startswith(("http://", "www."))) and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
+        w, found, url = keys[i]
+        if url and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
             tags[i] = "NNP"
-        found = ents.get(w)
         if found is None:
             continue
         if not found.has_short and (i + 1 == len(words) or words[i + 1].lower() not in found.second_words):
