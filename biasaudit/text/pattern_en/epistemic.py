@@ -148,7 +148,7 @@ def _info(piece: Word | tuple[str, str]) -> _PieceInfo | None:
     """(what this word does to the next one, its terms after a plain/modifier/negation word or None, its
     string) for a ``Word`` or a (token, tag) key of ``sentence_pieces``; None when the key's token string holds
     a space (then only Pattern's literal route knows the words)."""
-    w = piece if type(piece) is Word else _word(*piece)
+    w = _word(*piece) if len(piece) == 2 else piece  # a key, else a Word (or any (string, type, lemma))
     if w is None:
         return None
     if len(_infos) >= _CACHE_LIMIT:
