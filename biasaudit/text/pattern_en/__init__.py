@@ -20,7 +20,7 @@ __all__ = ["modality", "modality_and_mood", "mood", "parse"]
 
 def modality(text: str) -> float:
     """Pattern's ``modality(Sentence(parse(text, lemmata=True)))`` (epistemic), unrounded, in [-1, 1]."""
-    return _epistemic.modality(sentence_words(text))
+    return _epistemic.text_modality(text)
 
 
 def mood(text: str) -> str:

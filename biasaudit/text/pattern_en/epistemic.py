@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from biasaudit.text.pattern_en.sentence import Word
+from biasaudit.text.pattern_en.sentence import Word, _word, _words_literally, sentence_pieces
 
 
 def _table(buckets: dict[float, str]) -> dict[str, float]:
@@ -77,16 +77,29 @@ WEASEL_PHRASES = tuple((p, k) for k, ps in {
 
 
 
-def _any_of(phrases: tuple[str, ...]) -> re.Pattern:
-    """One search that finds whether any phrase is a substring: alternatives grouped by first character, which
-    the regex engine tests far faster than a flat alternation or one ``in`` per phrase."""
+def _spaced_search(phrases: tuple[str, ...]) -> re.Pattern:
+    """One search that finds whether any phrase holding a space is a substring. It starts at a space (a literal
+    the regex engine scans for fast), tries what follows the phrase's first space (grouped by first character)
+    and only then looks back for the whole phrase: far fewer tries than from every character."""
     by_first: dict[str, list[str]] = {}
     for p in sorted(phrases):
-        by_first.setdefault(p[0], []).append(re.escape(p[1:]))
-    return re.compile("|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in by_first.items()))
+        rest = p.split(" ", 1)[1]
+        by_first.setdefault(rest[0], []).append(f"{re.escape(rest[1:])}(?<={re.escape(p)})")
+    return re.compile(" (?:" + "|".join(f"{re.escape(c)}(?:{'|'.join(alt)})" for c, alt in by_first.items()) + ")")
 
 
-_ANY_WEASEL = _any_of(tuple(p for p, _ in WEASEL_PHRASES))
+_SPACED_WEASEL = _spaced_search(tuple(p for p, _ in WEASEL_PHRASES if " " in p))
+_SOLID_WEASEL = tuple(p for p, _ in WEASEL_PHRASES if " " not in p)  # three words: one ``in`` each
+
+
+def _may_hold_weasel(r: str) -> bool:
+    """Whether any weasel phrase is a substring of ``r``."""
+    if _SPACED_WEASEL.search(r) is not None:
+        return True
+    for phrase in _SOLID_WEASEL:
+        if phrase in r:
+            return True
+    return False
 
 _BY_PREFIX = (("MD", _MD, 4), ("VB", _VB, 2), ("RB", _RB, 2), ("JJ", _JJ, 1), ("NN", _NN, 1),
               ("CC", _CC_DT_IN, 1), ("DT", _CC_DT_IN, 1), ("IN", _CC_DT_IN, 1),
@@ -126,39 +139,55 @@ def _terms(tag: str | None, key: str) -> tuple[_Terms, _Terms, _Terms] | None:
     return plain, boosted, negated
 
 
-_WordInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None]
-_infos: dict[Word, _WordInfo] = {}
+_PieceInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None, str]
+_infos: dict[Word | tuple[str, str], _PieceInfo] = {}
 _CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
 
 
-def _info(w: Word) -> _WordInfo:
-    """(what this word does to the next one, its terms after a plain/modifier/negation word or None)."""
-    info = _infos.get(w)
-    if info is None:
-        if len(_infos) >= _CACHE_LIMIT:
-            _infos.clear()
-        lower = w.string.lower()
-        effect = _BOOSTED if lower in _MODIFIERS else _NEGATED if lower in _NEGATIONS else _PLAIN
-        info = _infos[w] = (effect, _terms(w.type, w.lemma or lower))
+def _info(piece: Word | tuple[str, str]) -> _PieceInfo | None:
+    """(what this word does to the next one, its terms after a plain/modifier/negation word or None, its
+    string) for a ``Word`` or a (token, tag) key of ``sentence_pieces``; None when the key's token string holds
+    a space (then only Pattern's literal route knows the words)."""
+    w = _word(*piece) if len(piece) == 2 else piece  # a key, else a Word (or any (string, type, lemma))
+    if w is None:
+        return None
+    if len(_infos) >= _CACHE_LIMIT:
+        _infos.clear()
+    lower = w.string.lower()
+    effect = _BOOSTED if lower in _MODIFIERS else _NEGATED if lower in _NEGATIONS else _PLAIN
+    info = _infos[piece] = (effect, _terms(w.type, w.lemma or lower), w.string)
     return info
 
 
 def modality(words: list[Word]) -> float:
-    """Epistemic modality in [-1, 1]; 1.0 when nothing modal is found. Unrounded.
+    """Epistemic modality in [-1, 1]; 1.0 when nothing modal is found. Unrounded."""
+    known = _infos.get
+    return _score([known(w) or _info(w) for w in words])
 
-    Per word the work is memoised (``_info``); the sum runs over the same terms in the same order as
-    Pattern's loop, so the result is the same double.
-    """
+
+def text_modality(text: str) -> float:
+    """``modality(sentence_words(text))`` without building the words: one memoised look-up per word."""
+    pieces, sentences = sentence_pieces(text)
+    if pieces is not None:
+        known = _infos.get
+        infos = [known(piece) or _info(piece) for piece in pieces]
+        if None not in infos:
+            return _score(infos)
+    return modality(_words_literally(sentences))
+
+
+def _score(infos: list[_PieceInfo]) -> float:
+    """Pattern's score over the words' infos. The sum runs over the same terms in the same order as Pattern's
+    loop, so the result is the same double."""
     n, m = 0.0, 0
-    r = " ".join([w.string for w in words]).rstrip(" .!")
-    if _ANY_WEASEL.search(r):  # rare; then Pattern's loop, for its order of summation
+    r = " ".join([string for _, _, string in infos]).rstrip(" .!")
+    if _may_hold_weasel(r):  # rare; then Pattern's loop, for its order of summation
         for phrase, k in WEASEL_PHRASES:
             if phrase in r:
                 n += k
                 m += 2
     before = _PLAIN
-    for w in words:
-        effect, terms = _infos.get(w) or _info(w)
+    for effect, terms, _ in infos:
         if terms is not None:
             increments, dm = terms[before]
             for d in increments:

@@ -81,17 +81,22 @@ def _words_literally(sentences: list[tuple[list[str], list[str]]]) -> list[Word]
     return [_decode(chars) for chars in "\n".join(lines).split(" ") if chars]
 
 
-def sentence_words(text: str) -> list[Word]:
-    """Words of ``Sentence(parse(text, lemmata=True))``: all sentences fused into one, per the quirk.
+_Sentences = list[tuple[list[str], list[str]]]
+
+
+def sentence_pieces(text: str) -> tuple[list[tuple[str, str] | Word] | None, _Sentences]:
+    """(The words of ``sentence_words`` before decoding, the tagged sentences): a (token, tag) key for each token
+    that is a word on its own (``_word`` decodes it, or gives None when its string holds a space), a ``Word``
+    for each piece fused across a line break; None instead of the list when a fused piece holds a space. Both
+    Nones send the caller to ``_words_literally(sentences)``.
 
     With space-free token strings, splitting Pattern's string on spaces gives each token's own string, except
     that the last token of a line and the first of the next are one piece joined by a newline (a one-token line
-    joins both neighbours). Each token decodes on its own (memoised); only those pieces are built and decoded.
+    joins both neighbours). Only those pieces are built and decoded here; callers memoise per key.
     """
     token_lists = find_tokens(text)
     sentences = list(zip(token_lists, tag_sentences(token_lists)))
-    known = _words.get
-    words: list[Word] = []
+    pieces: list[tuple[str, str] | Word] = []
     carry: str | None = None  # the piece still open across a line break
     for tokens, tags in sentences:
         last = len(tokens) - 1
@@ -99,17 +104,26 @@ def sentence_words(text: str) -> list[Word]:
         if carry is not None:
             first = _token_string(tokens[0], tags[0])
             if " " in first:
-                return _words_literally(sentences)
+                return None, sentences
             carry += "\n" + first
             if last == 0:
                 continue
-            words.append(_decode_piece(carry))
+            pieces.append(_decode_piece(carry))
             start = 1
-        middle = [known(key) or _word(*key) for key in zip(tokens[start:last], tags[start:last])]
+        pieces += zip(tokens[start:last], tags[start:last])
         carry = _token_string(tokens[last], tags[last])
-        if None in middle or " " in carry:
-            return _words_literally(sentences)
-        words += middle
+        if " " in carry:
+            return None, sentences
     if carry is not None:
-        words.append(_decode_piece(carry))
-    return words
+        pieces.append(_decode_piece(carry))
+    return pieces, sentences
+
+
+def sentence_words(text: str) -> list[Word]:
+    """Words of ``Sentence(parse(text, lemmata=True))``: all sentences fused into one, per the quirk."""
+    pieces, sentences = sentence_pieces(text)
+    if pieces is None:
+        return _words_literally(sentences)
+    known = _words.get
+    words = [piece if type(piece) is Word else known(piece) or _word(*piece) for piece in pieces]
+    return _words_literally(sentences) if None in words else words

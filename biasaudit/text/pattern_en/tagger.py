@@ -5,12 +5,14 @@ Must tag exactly as Pattern does (its rule order and quirks), not better; rules 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain, compress
+from itertools import compress
 from typing import NamedTuple
 
 from biasaudit.text.pattern_en import _data
+from biasaudit.text.pattern_en.brill import RuleTables
 
 _CD = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")
 _URL = re.compile(r"^http://")
@@ -120,22 +122,6 @@ _ALL_OF = {
     "wdand2tagbfr": ((-2, 1), (0, 0)), "wdand2tagaft": ((0, 0), (2, 1)), "lbigram": ((-1, 0), (0, 0)),
     "rbigram": ((0, 0), (1, 0)), "prevbigram": ((-2, 1), (-1, 1)), "nextbigram": ((1, 1), (2, 1)),
 }
-_CURRENT_WORD = (0, 0)
-
-
-class _Rules(NamedTuple):
-    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks. Each
-    table is kept as its bound ``get`` (the tagger's innermost loop calls them ~10 times per token).
-
-    ``by_word``: current word -> (rank of a rule on that word alone or -1, ((offset, field, value, rank), ...)
-    for rules on that word and one other position); ``tags``/``words``: (offset, {value: rank}) for rules on
-    one other position; ``pairs``: (offset1, field1, offset2, field2, {value1: {value2: rank}}).
-    """
-
-    by_word: Callable[[str], tuple[int, tuple[tuple[int, int, str, int], ...]] | None]
-    tags: tuple[tuple[int, Callable[[str], int | None]], ...]
-    words: tuple[tuple[int, Callable[[str], int | None]], ...]
-    pairs: tuple[tuple[int, int, int, int, Callable[[str], dict[str, int] | None]], ...]
 
 
 def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]]:
@@ -155,35 +141,45 @@ def _rule_conditions() -> list[tuple[str, str, tuple[tuple[int, int, str], ...]]
 
 
 @lru_cache(maxsize=1)
-def _context_index() -> tuple[dict[str, _Rules], tuple[str, ...]]:
-    """(from-tag -> the rules it and "*" can fire, rank -> new tag); later rules rank higher, the highest wins."""
+def _context_tables() -> RuleTables:
+    """The context rules as ``brill.RuleTables``. Later rules rank higher; where several fire, the highest rank
+    wins (Pattern applies them in file order)."""
     rules = _rule_conditions()
-    index = {}
-    for tag in {frm for frm, _, _ in rules}:
-        by_word: dict[str, list] = {}
-        tags: dict[int, dict[str, int]] = {}
-        words: dict[int, dict[str, int]] = {}
-        pairs: dict[tuple[int, int, int, int], dict[str, dict[str, int]]] = {}
+    ids: tuple[dict[str, int], dict[str, int]] = ({}, {})  # word ids, tag ids
+    for frm, to, alternatives in rules:
+        for tag in (frm, to):
+            if tag != "*":
+                ids[1].setdefault(tag, len(ids[1]) + 1)
+        for conds in alternatives:
+            for _, field, value in conds:
+                ids[field].setdefault(value, len(ids[field]) + 1)
+    names: list[str | None] = [None, *ids[1]]  # tag id -> tag; id 0 (any other tag) has only the "*" rules
+    groups, single, table, pairs = array("i"), array("i"), array("i"), array("i")
+    for tag in names:
+        ranks: dict[int, array] = {}  # relative index -> rank per id there
+        listed = []
         for rank, (frm, _, alternatives) in enumerate(rules):
             if frm not in (tag, "*"):
                 continue
-            for conds in alternatives:  # later ranks overwrite: the dicts keep each key's highest rank
-                if len(conds) == 1 and conds[0][:2] == _CURRENT_WORD:
-                    by_word.setdefault(conds[0][2], [-1, []])[0] = rank
-                elif len(conds) == 1:
-                    off, field, value = conds[0]
-                    (words if field == 0 else tags).setdefault(off, {})[value] = rank
-                elif _CURRENT_WORD in (conds[0][:2], conds[1][:2]):
-                    mine, other = conds if conds[0][:2] == _CURRENT_WORD else conds[::-1]
-                    by_word.setdefault(mine[2], [-1, []])[1].append((*other, rank))
+            for conds in alternatives:
+                coded = [(2 * off + field, ids[field][value]) for off, field, value in conds]
+                if len(coded) == 1:
+                    (rel, value), = coded
+                    if rel not in ranks:
+                        ranks[rel] = array("i", [-1]) * (len(ids[rel % 2]) + 1)
+                    ranks[rel][value] = rank  # later ranks overwrite: each id keeps its highest rank
                 else:
-                    (o1, f1, v1), (o2, f2, v2) = conds
-                    pairs.setdefault((o1, f1, o2, f2), {}).setdefault(v1, {})[v2] = rank
-        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()}.get,
-                            tuple((off, d.get) for off, d in tags.items()),
-                            tuple((off, d.get) for off, d in words.items()),
-                            tuple((*k, v.get) for k, v in pairs.items()))
-    return index, tuple(to for _, to, _ in rules)
+                    (rel1, value1), (rel2, value2) = coded
+                    listed.append((rank, rel1, value1, rel2, value2))
+        groups += array("i", [len(single), len(single) + 2 * len(ranks), len(pairs), len(pairs) + 5 * len(listed)])
+        for rel, by_id in ranks.items():
+            single += array("i", [rel, len(table)])
+            table += by_id
+        for entry in sorted(listed, key=lambda e: -e[0]):  # stable: equal ranks keep file order
+            pairs += array("i", entry)
+    to_tags = tuple(to for _, to, _ in rules)
+    return RuleTables(ids[0], ids[1], groups, single, table, pairs, array("i", [ids[1][to] for to in to_tags]),
+                      to_tags)
 
 
 def _context_tags(words: list[str], tags: list[str]) -> list[str]:
@@ -191,40 +187,13 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
     the tokens before it); the highest-ranked (last in the file) rule that fires decides."""
     w = _PAD + words + _PAD
     t = _PAD + tags + _PAD
-    _context_pass(w, t, range(3, len(t) - 3))
+    _context_pass(w, t, ((3, len(t) - 3),))
     return t[3:-3]
 
 
-def _context_pass(w: list[str], t: list[str], positions: Iterable[int]) -> None:
-    """``_context_tags`` on padded lists, in place, at ``positions`` (left to right)."""
-    index, to_tag = _context_index()
-    star = index["*"]
-    fields = (w, t)
-    for i in positions:
-        by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
-        best = -1
-        own = by_word(w[i])
-        if own is not None:
-            best, conds = own
-            for off, field, value, rank in conds:
-                if rank > best and fields[field][i + off] == value:
-                    best = rank
-        for off, get in tag_rules:
-            rank = get(t[i + off])
-            if rank is not None and rank > best:
-                best = rank
-        for off, get in word_rules:
-            rank = get(w[i + off])
-            if rank is not None and rank > best:
-                best = rank
-        for o1, f1, o2, f2, get in pairs:
-            second = get(fields[f1][i + o1])
-            if second is not None:
-                rank = second.get(fields[f2][i + o2])
-                if rank is not None and rank > best:
-                    best = rank
-        if best >= 0:
-            t[i] = to_tag[best]
+def _context_pass(w: list[str], t: list[str], spans: Iterable[tuple[int, int]]) -> None:
+    """``_context_tags`` on padded lists, in place, over the ``(start, end)`` spans (left to right)."""
+    _context_tables().run(w, t, spans)
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
@@ -254,32 +223,41 @@ def _entity_index() -> dict[str, _Entities]:
     return out
 
 
+_CACHE_LIMIT = 1 << 13  # entries; cleared when full
+_EntityKey = tuple[str, "_Entities | None", bool] | str
+_entity_keys: dict[str, _EntityKey] = {}
+
+
+def _entity_key(word: str) -> _EntityKey:
+    """(the word lower-cased, the names it may start, whether it may be a URL or e-mail address), or "" when
+    neither (memoised: the entity pass then needs one look-up per token, on a string whose hash is known)."""
+    if len(_entity_keys) >= _CACHE_LIMIT:
+        _entity_keys.clear()
+    w = word.lower()
+    found = _entity_index().get(w)
+    url = "@" in w or w.startswith(("http://", "www."))
+    key = _entity_keys[word] = (w, found, url) if found is not None or url else ""
+    return key
+
+
 def _entity_tags(words: list[str], tags: list[str]) -> None:
     """URLs and e-mail addresses become NNP; known names (first listed that fits wins) NNP with a type suffix."""
-    # [w.lower() for w in words] in one call when no word holds a space (lower-casing never looks across one,
-    # so the joined string lower-cases to the same words; only ASCII capitals lower to the URL characters)
-    joined = " ".join(words).lower()
-    lowered = joined.split(" ")
-    if len(lowered) != len(words):
-        lowered = [w.lower() for w in words]
-    ents = _entity_index()
-    urls = "@" in joined or "http://" in joined or "www." in joined  # else no token can be one
-    starts = range(len(lowered)) if urls else compress(range(len(lowered)), map(ents.__contains__, lowered))
+    keys = list(map(_entity_keys.get, words))
+    if None in keys:
+        keys = [_entity_key(w) if k is None else k for w, k in zip(words, keys)]
     after = 0  # tokens before this index belong to an entity already found
-    for i in starts:
+    for i in compress(range(len(keys)), keys):
         if i < after:
             continue
-        w = lowered[i]
-        if urls and ("@" in w or w.startswith(("http://", "www."))) and (
-                _URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
+        w, found, url = keys[i]
+        if url and (_URL.match(w) or _WWW.match(w) or _EMAIL.match(w)):
             tags[i] = "NNP"
-        found = ents.get(w)
         if found is None:
             continue
-        if not found.has_short and (i + 1 == len(lowered) or lowered[i + 1] not in found.second_words):
+        if not found.has_short and (i + 1 == len(words) or words[i + 1].lower() not in found.second_words):
             continue  # each of these entities needs a second word that is not there
         for entity, suffix in found.entities:
-            if entity == tuple(lowered[i:i + len(entity)]):
+            if entity == tuple([x.lower() for x in words[i:i + len(entity)]]):
                 span = max(len(entity), 1)
                 for k in range(i, i + span):
                     tags[k] = (tags[k] if tags[k] == "NNPS" else "NNP") + suffix
@@ -296,7 +274,6 @@ def _apply_entities(tagged: list[list[str]]) -> None:
 
 
 _unknown: dict[tuple[str, str | None, str | None], str] = {}
-_CACHE_LIMIT = 1 << 13  # entries; cleared when full
 
 
 @lru_cache(maxsize=1)
@@ -344,7 +321,7 @@ def tag_sentences(sentences: list[list[str]]) -> list[list[str]]:
         spans.append((start, len(w)))
         w += _PAD
         t += _PAD
-    _context_pass(w, t, chain.from_iterable(range(a, b) for a, b in spans))
+    _context_pass(w, t, spans)
     out = []
     for tokens, (a, b) in zip(sentences, spans):
         tags = t[a:b]
