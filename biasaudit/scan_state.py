@@ -117,9 +117,9 @@ class PartialScan:
     def tables(self) -> Iterator[pa.Table]:
         """The saved batches in order, one at a time (memory stays one batch)."""
         for index in range(self.checkpoint["parts"]):
-            part = pq.ParquetFile(self.part_path(index))
-            for group in range(part.num_row_groups):
-                yield part.read_row_group(group)
+            with pq.ParquetFile(self.part_path(index), pre_buffer=False) as part:
+                for group in range(part.num_row_groups):
+                    yield part.read_row_group(group, use_threads=False)
 
     def rejected_path(self) -> Path:
         return self.dir / REJECTED_PART

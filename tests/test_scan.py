@@ -1,5 +1,8 @@
 """scan(): the API contract, counts, rejected records, report numbers checked against direct computation."""
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -235,3 +238,12 @@ def test_views_mask_profanity_unless_asked(tmp_path):
     assert raw["scores"]["n_words"]["extremes"]["highest"][0]["text"] == "this is total bullshit"  # data kept
     biasaudit.scan(path, analyzers="test_length", out=tmp_path / "u", show_offensive=True)
     assert "bullshit" in (tmp_path / "u" / "report.html").read_text()
+
+
+def test_importing_biasaudit_takes_arrow_buffers_from_the_c_allocator_unless_a_pool_is_chosen():
+    code = "import biasaudit, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    for chosen, expected in ((None, "system"), ("mimalloc", "mimalloc")):
+        run_env = env if chosen is None else {**env, "ARROW_DEFAULT_MEMORY_POOL": chosen}
+        out = subprocess.run([sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == expected

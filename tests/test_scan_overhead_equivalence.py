@@ -5,7 +5,8 @@
 - the t quantile of paired intervals from ``scipy.special.stdtrit``: equals ``scipy.stats.t.ppf``;
 - the Aggregator's whole-batch summaries merged into several groups: equal per-group ``Moments`` updates done the
   previous way (frozen in tests/oracles/moments_reference.py), per batch, in order;
-- checkpoints of several batches: records.parquet still has one row group per batch.
+- records.parquet in row groups of several batches (fewer, for bounded memory): the same records, report and
+  figures as one row group per batch.
 """
 import math
 
@@ -126,10 +127,38 @@ def test_aggregator_groups_equal_per_group_updates():
     assert aggregator.groups["speaker"][MISSING].scores["s"].n == oracle[("speaker", MISSING)].n
 
 
-def test_records_keep_one_row_group_per_batch(scanned):
+def test_row_groups_of_several_batches_give_the_same_records_and_report(scanned, tmp_path, monkeypatch):
+    from biasaudit import scanner
+
+    data = shared_path("data", "davidson", "labeled_train.csv")
     n_batches = math.ceil(N_TWEETS / BATCH)
     assert n_batches % CHECKPOINT_BATCHES  # a last, shorter checkpoint is covered too
-    assert pq.ParquetFile(scanned.out_dir / "records.parquet").num_row_groups == n_batches
+    layouts = {}
+    for name, size in (("per_batch", 1), ("grouped", 300_000)):  # 1 byte: every batch fills a row group
+        monkeypatch.setattr(scanner, "ROW_GROUP_BYTES", size)
+        out = tmp_path / name
+        biasaudit.scan(data, out=out, text_field="tweet", limit=N_TWEETS, batch_size=BATCH, progress=False)
+        layouts[name] = out
+    per_batch = pq.ParquetFile(layouts["per_batch"] / "records.parquet")
+    grouped = pq.ParquetFile(layouts["grouped"] / "records.parquet")
+    assert per_batch.num_row_groups == n_batches
+    rows = [grouped.metadata.row_group(i).num_rows for i in range(grouped.num_row_groups)]
+    assert 1 < len(rows) < n_batches and sum(rows) == N_TWEETS
+    assert all(r % BATCH == 0 for r in rows[:-1])  # whole batches, in order
+    for out in layouts.values():
+        assert (out / "report.json").read_bytes() == (scanned.out_dir / "report.json").read_bytes()
+        assert pq.read_table(out / "records.parquet").equals(pq.read_table(scanned.out_dir / "records.parquet"))
+    assert per_batch.schema_arrow.equals(grouped.schema_arrow, check_metadata=True)
+
+
+def test_row_groups_join_whole_tables_up_to_the_size():
+    from biasaudit.scanner import _row_groups
+
+    tables = [pa.table({"x": np.arange(n, dtype=np.int64)}) for n in (3, 1, 4, 1, 5, 9, 2, 6)]  # 8 bytes a row
+    groups = list(_row_groups(tables, 40))
+    assert [g.num_rows for g in groups] == [8, 6, 9, 8]  # 24+8+32 >= 40; 8+40 >= 40; 72 >= 40; 16+48 >= 40
+    assert pa.concat_tables(groups).equals(pa.concat_tables(tables))
+    assert list(_row_groups([], 40)) == []
 
 
 @pytest.mark.parametrize("dialogue", [False, True])
