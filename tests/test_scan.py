@@ -247,3 +247,27 @@ def test_importing_biasaudit_takes_arrow_buffers_from_the_c_allocator_unless_a_p
         run_env = env if chosen is None else {**env, "ARROW_DEFAULT_MEMORY_POOL": chosen}
         out = subprocess.run([sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True)
         assert out.stdout.strip() == expected
+
+
+def test_scoring_raises_the_gc_thresholds_only_while_it_runs(tmp_path):
+    """The scan scores with fewer collector passes and gives the caller's thresholds back, also after an error;
+    a caller's higher threshold is kept."""
+    import gc
+
+    from biasaudit.scanner import SCORING_GC_THRESHOLDS, fewer_gc_passes
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 200, 10)
+        seen = []
+        with pytest.raises(RuntimeError), fewer_gc_passes():
+            seen.append(gc.get_threshold())
+            raise RuntimeError("stop")
+        assert seen == [(SCORING_GC_THRESHOLDS[0], 200, SCORING_GC_THRESHOLDS[2])]
+        assert gc.get_threshold() == (700, 200, 10)
+        corpus = tmp_path / "c.jsonl"
+        corpus.write_text('{"text": "A fine day."}\n')
+        biasaudit.scan(str(corpus), "sentiment", out=tmp_path / "out", progress=False)
+        assert gc.get_threshold() == (700, 200, 10)
+    finally:
+        gc.set_threshold(*before)
