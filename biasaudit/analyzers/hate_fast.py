@@ -206,7 +206,7 @@ class _WordBlock(_Block):
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         self.tables: dict[int, KeyTable] = {}
-        self._keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # n -> (n-gram keys, feature ids)
+        by_n: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # n -> (n-gram keys, feature ids)
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
         lengths = lengths[keep]
         fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
@@ -216,24 +216,25 @@ class _WordBlock(_Block):
             key = ids[first]
             for k in range(1, n):
                 key = key * self.base + ids[first + k]
-            self.tables[n] = KeyTable(key, fids[lengths == n])
-            self._keys[n] = key, fids[lengths == n]
+            by_n[n] = key, fids[lengths == n]
+            self.tables[n] = KeyTable(*by_n[n])
         super().__init__(len(vocab))
-        self.kernel_table = self._kernel_table() if hate_kernel.COMPILED else None
+        self.kernel_table = self._kernel_table(by_n) if hate_kernel.COMPILED else None
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return self.tokens(word, norm_word)
 
-    def _kernel_table(self) -> tuple[Any, ...] | None:
-        """The kernel's n-gram arguments: one table for every n, keyed by an n-gram's key plus the number of
-        shorter keys (``key_offsets[n]``), and its bitmap of finer hashes; None when those keys overflow int64."""
+    def _kernel_table(self, by_n: dict[int, tuple[np.ndarray, np.ndarray]]) -> tuple[Any, ...] | None:
+        """The kernel's n-gram arguments from each n's (keys, feature ids): one table for every n, keyed by an
+        n-gram's key plus the number of shorter keys (``key_offsets[n]``), and its bitmap of finer hashes; None
+        when those keys overflow int64."""
         key_offsets = [0] * (self.hi + 1)
         for n in range(2, self.hi + 1):
             key_offsets[n] = key_offsets[n - 1] + self.base ** (n - 1)
         if key_offsets[self.hi] + self.base ** self.hi > _INT64_MAX:
             return None
-        keys = np.concatenate([np.zeros(0, np.int64)] + [k + key_offsets[n] for n, (k, _) in self._keys.items()])
-        fids = np.concatenate([np.zeros(0, np.int64)] + [f for _, f in self._keys.values()])
+        keys = np.concatenate([np.zeros(0, np.int64)] + [k + key_offsets[n] for n, (k, _) in by_n.items()])
+        fids = np.concatenate([np.zeros(0, np.int64)] + [f for _, f in by_n.values()])
         table = KeyTable(keys, fids, spread=2)  # interleaved below: a probe reads one cache line
         pairs = np.empty(2 * len(table.keys), dtype=np.int64)
         pairs[0::2], pairs[1::2] = table.keys, table.values
