@@ -13,6 +13,7 @@ without Cython or a C compiler the install is pure Python, with the same results
 import importlib.util
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from setuptools import Extension, find_namespace_packages, setup
@@ -41,12 +42,12 @@ CYTHON_DIR = "build/cython"  # the generated C (setuptools compiles it as the ex
 DIRECTIVES = {"language_level": 3, "annotation_typing": False, "infer_types": False, "binding": True}
 
 
-def _source_digest(path: str) -> str:
+def _source_digest() -> Callable[[Path], str]:
     """``biasaudit.compiled.source_digest`` (the .py and its augmenting .pxd), loaded without the package."""
     spec = importlib.util.spec_from_file_location("_biasaudit_compiled", "biasaudit/compiled.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.source_digest(Path(path))
+    return module.source_digest
 
 
 def _original(name: str) -> str:
@@ -64,7 +65,8 @@ class BuildCompiled(build_ext):
             print("biasaudit: Cython is not installed; installing pure Python (same results, slower)")
             return
         sources = {ext.name: _original(ext.name).replace(".", "/") + ".py" for ext in self.extensions}
-        hashes = {name: _source_digest(path) for name, path in sources.items()}
+        digest = _source_digest()
+        hashes = {name: digest(Path(path)) for name, path in sources.items()}
         try:
             # Compiled under the original module name: functions, classes and NamedTuples keep their __module__,
             # so pickles (scan --workers, Ray) name the module that the loader then serves.
