@@ -41,6 +41,7 @@ from biasaudit.report.filtered import scan_policy
 from biasaudit.report.gates import evaluate_gates, parse_gates, validate_gates
 from biasaudit.report.writers import atomic_writer, write_report_files
 from biasaudit.scan_state import CHECKPOINT_BATCHES, PartialScan, input_fingerprint
+from biasaudit.text import memos
 
 RECORDS_FILE = "records.parquet"
 REJECTED_FILE = "rejected.jsonl"
@@ -434,6 +435,7 @@ def scan(source: str | os.PathLike | Sequence[str | os.PathLike], analyzers: Any
             save(batch_ckpt)
         final = checkpoint()
     n_rejected, rejected_reasons = final["n_rejected"], final["rejected_reasons"]
+    memos.clear_all()  # what follows reuses the vocabulary memos' memory: peak RSS stays flat with corpus size
 
     # assemble: the stale report goes first, so a kill from here on leaves no report beside new records
     (out_dir / "report.json").unlink(missing_ok=True)

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers import hate_kernel
+from biasaudit.text import memos
 
 FAST_KINDS = ("words", "char_wb", "davidson_words")
 _MAX_WORDS = 200_000  # cached raw words before the cache is cleared (about 70 MB at most, open vocabulary)
@@ -311,6 +312,7 @@ class FastNgrams:
         self.max_words = max_words
         self.index: dict[str, int] = {}
         self._lock = threading.Lock()  # one shared model may serve several threads (the dashboard)
+        memos.track(self)
 
     def _learn(self, words: set[str]) -> None:
         new = list(words)  # any order: it only decides where a word's codes sit in the cache
@@ -325,11 +327,19 @@ class FastNgrams:
         with self._lock:
             return self._counts(texts)
 
+    def clear_memos(self) -> None:
+        """Forget every cached word (see biasaudit.text.memos)."""
+        with self._lock:
+            self._clear()
+
+    def _clear(self) -> None:
+        self.index.clear()
+        for b in self.blocks.values():
+            b.reset()
+
     def _bound_cache(self) -> None:
         if len(self.index) > self.max_words:
-            self.index.clear()
-            for b in self.blocks.values():
-                b.reset()
+            self._clear()
 
     def _word_index(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each whitespace word's cache index (learning new words), and the number of words per text."""

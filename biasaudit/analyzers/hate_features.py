@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from biasaudit.text import memos
 from biasaudit.text.spacy_pos import spacy_tagger, spacy_tagger_name  # noqa: F401 (the second: re-exported)
 
 # --- Davidson et al. (2017) preprocessing, as in their notebook (spec section 2) ---------------------------
@@ -49,6 +50,12 @@ def davidson_preprocess(text: str) -> str:
 @lru_cache(maxsize=1)
 def _stemmer() -> Callable[[str], str]:
     return lru_cache(maxsize=200_000)(porter_stemmer_class()().stem)  # NLTK's default mode, as in 2017
+
+
+@memos.register
+def _clear_memos() -> None:
+    if _stemmer.cache_info().currsize:
+        _stemmer().cache_clear()
 
 
 _IMPORT_LOCK = threading.Lock()

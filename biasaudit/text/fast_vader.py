@@ -34,6 +34,8 @@ from collections.abc import Iterable
 
 from vaderSentiment import vaderSentiment as _vs
 
+from biasaudit.text import memos
+
 _PUNCTUATION = string.punctuation  # the characters the package's REGEX_REMOVE_PUNCTUATION removes
 _PUNC_LIST = frozenset(_vs.PUNC_LIST)
 _NEGATE = frozenset(_vs.NEGATE)
@@ -95,6 +97,11 @@ class FastVader:
     def __init__(self, lexicon: dict[str, float] | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else _vs.SentimentIntensityAnalyzer().lexicon
         self._memo: dict[str, _Word | None] = {}
+        memos.track(self)
+
+    def clear_memos(self) -> None:
+        """Forget every memoised token (see biasaudit.text.memos)."""
+        self._memo.clear()
 
     def polarity(self, text: str) -> tuple[float, float, float, float]:
         return _polarity(self._memo, self.lexicon, text)

@@ -17,6 +17,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from itertools import accumulate, filterfalse
 
+from biasaudit.text import memos
+
 #: Lower-cased abbreviations (without the final period) that do not end a sentence. Hand-written: Punkt's
 #: trained list is not available; these are common English abbreviations of news and dialogue text, minus
 #: those that are also everyday words at the end of a sentence ("no.", "ill.", "sun.", "miss.", ...).
@@ -60,6 +62,11 @@ def _contains_break(context: str, abbreviations: frozenset[str]) -> bool:
 
 _breaks: dict[tuple, bool] = {}
 _CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
+
+
+@memos.register
+def _clear_memos() -> None:
+    _breaks.clear()
 
 
 def _contains_break_memo(context: str, abbreviations: frozenset[str]) -> bool:

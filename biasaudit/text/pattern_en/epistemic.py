@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from biasaudit.text import memos
 from biasaudit.text.pattern_en.sentence import Word, _word, _words_literally, sentence_pieces
 
 
@@ -142,6 +143,11 @@ def _terms(tag: str | None, key: str) -> tuple[_Terms, _Terms, _Terms] | None:
 _PieceInfo = tuple[int, tuple[_Terms, _Terms, _Terms] | None, str]
 _infos: dict[Word | tuple[str, str], _PieceInfo] = {}
 _CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
+
+
+@memos.register
+def _clear_memos() -> None:
+    _infos.clear()
 
 
 def _info(piece: Word | tuple[str, str]) -> _PieceInfo | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from biasaudit.text import memos
 from biasaudit.text.pattern_en import _data
 
 _VOWELS = "aeiouy"
@@ -154,3 +155,9 @@ def lemma(word: str, tag: str) -> str:
     if tag.startswith(("VB", "MD")):
         out = infinitive(word)
     return out.lower()
+
+
+@memos.register
+def _clear_memos() -> None:
+    singularize.cache_clear()
+    infinitive.cache_clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from biasaudit.text import memos
 from biasaudit.text.pattern_en.lemmatizer import lemma
 from biasaudit.text.pattern_en.tagger import find_tags, tag_sentences
 from biasaudit.text.pattern_en.tokenizer import find_tokens
@@ -58,6 +59,13 @@ def _decode(chars: str) -> Word:
 #: ``_decode`` memoised for the pieces fused across a line break, which repeat ("./.", then a common first word)
 _decode_piece = lru_cache(maxsize=_CACHE_LIMIT)(_decode)
 _words: dict[tuple[str, str], Word | None] = {}
+
+
+@memos.register
+def _clear_memos() -> None:
+    _words.clear()
+    _token_string.cache_clear()
+    _decode_piece.cache_clear()
 
 
 def _word(word: str, tag: str) -> Word | None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from itertools import compress
 from typing import NamedTuple
 
+from biasaudit.text import memos
 from biasaudit.text.pattern_en import _data
 from biasaudit.text.pattern_en.brill import RuleTables
 
@@ -274,6 +275,12 @@ def _apply_entities(tagged: list[list[str]]) -> None:
 
 
 _unknown: dict[tuple[str, str | None, str | None], str] = {}
+
+
+@memos.register
+def _clear_memos() -> None:
+    _entity_keys.clear()
+    _unknown.clear()
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from itertools import compress
 
+from biasaudit.text import memos
+
 # Python 2 regexes without re.UNICODE: \s and \S are ASCII-only, so re.ASCII here.
 _TOKEN = re.compile(r"(\S+)\s", re.ASCII)
 _SPACES = re.compile(r"\s+", re.ASCII)
@@ -81,6 +83,11 @@ def _split_word(t: str, tokens: list[str]) -> None:
 
 _chunks: dict[str, tuple[str, ...]] = {}
 _CACHE_LIMIT = 1 << 14  # entries; cleared when full, so memory stays a few MB
+
+
+@memos.register
+def _clear_memos() -> None:
+    _chunks.clear()
 
 
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
