@@ -14,14 +14,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from itertools import chain, compress, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers import hate_kernel
 from biasaudit.text import memos
+
+if TYPE_CHECKING:  # imported where a matrix is built: the default (kernel) path never needs scipy.sparse
+    import scipy.sparse as sp
 
 FAST_KINDS = ("words", "char_wb", "davidson_words")
 _MAX_WORDS = 200_000  # cached raw words before the cache is cleared (about 70 MB at most, open vocabulary)
@@ -390,6 +392,8 @@ class FastNgrams:
 
 def count_matrix(docs: np.ndarray, fids: np.ndarray, n_docs: int, n_features: int) -> sp.csr_matrix:
     """Canonical CSR (sorted indices, no duplicates) of occurrence counts of (document, feature) pairs."""
+    import scipy.sparse as sp
+
     dtype = np.int32 if n_docs * n_features < 2 ** 31 else np.int64  # int32 sorts several times faster
     key = docs.astype(dtype) * dtype(n_features) + fids.astype(dtype)
     key.sort()

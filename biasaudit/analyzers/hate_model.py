@@ -10,14 +10,16 @@ import re
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers.hate_fast import FAST_KINDS, FastNgrams, make_block
 from biasaudit.errors import InputError
+
+if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is built: the default (kernel) path never needs it
+    import scipy.sparse as sp
 
 FORMAT = "biasaudit.hate-linear"
 FORMAT_VERSION = 1
@@ -65,6 +67,8 @@ def ngram_matrix(token_lists: list[list[str]], vocab: dict[str, int], idf: np.nd
 def ids_matrix(flat: list[int], lengths: np.ndarray, n_features: int, idf: np.ndarray | None, sublinear: bool,
                l2: bool) -> sp.csr_matrix:
     """CSR TF(-IDF) rows from concatenated feature ids (-1: unknown) and the number of ids per row."""
+    import scipy.sparse as sp
+
     ids = np.fromiter(flat, dtype=np.int64, count=len(flat))
     docs = np.repeat(np.arange(len(lengths)), lengths)
     known = ids >= 0
@@ -126,6 +130,8 @@ class HateLinearModel:
     def features(self, texts: Sequence[str], vader: np.ndarray | None = None,
                  pos_tags: Sequence[str] | None = None) -> sp.csr_matrix:
         """The model's feature matrix for ``texts`` (``vader``: (n, 4) polarity; ``pos_tags``: tag strings)."""
+        import scipy.sparse as sp
+
         mats = []
         counts = self._fast.counts(texts) if self._fast.blocks else {}
         norm_texts = None

@@ -28,13 +28,35 @@ normalize's alpha, 15).
 """
 from __future__ import annotations
 
+import importlib
 import math
 import string
+import sys
+import types
 from collections.abc import Iterable
 
-from vaderSentiment import vaderSentiment as _vs
-
 from biasaudit.text import memos
+
+
+def vader_module() -> types.ModuleType:
+    """The ``vaderSentiment.vaderSentiment`` module, imported without ``requests`` when that is not loaded yet.
+
+    The module imports ``requests`` at the top for its ``__main__`` demo only (a translation call); that import
+    pulls urllib3 and friends (~30-50 ms of every scan). A stand-in is in ``sys.modules`` only while the module
+    loads, so a later ``import requests`` is the real one.
+    """
+    name = "vaderSentiment.vaderSentiment"
+    if name in sys.modules or "requests" in sys.modules:
+        return importlib.import_module(name)
+    stand_in = sys.modules["requests"] = types.ModuleType("requests")
+    try:
+        return importlib.import_module(name)
+    finally:
+        if sys.modules.get("requests") is stand_in:
+            del sys.modules["requests"]
+
+
+_vs = vader_module()
 
 _PUNCTUATION = string.punctuation  # the characters the package's REGEX_REMOVE_PUNCTUATION removes
 _PUNC_LIST = frozenset(_vs.PUNC_LIST)
