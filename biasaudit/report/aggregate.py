@@ -98,10 +98,8 @@ class Extremes:
         finite = np.flatnonzero(~np.isnan(values))
         if finite.size == 0:
             return
-        k = min(self.k, finite.size)
-        ascending = finite[np.argsort(values[finite], kind="stable")]
-        descending = finite[np.argsort(-values[finite], kind="stable")]  # stable: earlier ties first
-        candidates = {int(i) for i in ascending[:k]} | {int(i) for i in descending[:k]}
+        present = values[finite]
+        candidates = set(finite[_smallest(present, self.k)].tolist()) | set(finite[_smallest(-present, self.k)].tolist())
         for i in sorted(candidates):
             seq = self._seq + i
             v, rid, text = float(values[i]), str(ids[i]), str(texts[i])[:EXTREME_TEXT_CHARS]
@@ -122,6 +120,16 @@ class Extremes:
         high = sorted(self._high, reverse=True)
         return {"lowest": [{"id": r, "value": -v, "text": t} for v, _, r, t in low],
                 "highest": [{"id": r, "value": v, "text": t} for v, _, r, t in high]}
+
+
+def _smallest(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` smallest ``values`` (no NaN), earlier positions first among ties: the first ``k``
+    of a stable argsort, found by one partition instead of a sort."""
+    if k >= len(values):
+        return np.arange(len(values))
+    kth = np.partition(values, k - 1)[k - 1]
+    below = np.flatnonzero(values < kth)  # fewer than k: kth is the k-th smallest
+    return np.concatenate([below, np.flatnonzero(values == kth)[:k - len(below)]])
 
 
 def _column_part(col: Column, values: np.ndarray) -> Any:
