@@ -1,5 +1,5 @@
-"""The partial state of a running scan (``OUT/.partial/``): one Parquet part per ``CHECKPOINT_BATCHES`` scored
-batches (one row group each), rejects so far, and ``state.json`` (settings, input digests, records consumed), so
+"""The partial state of a running scan (``OUT/.partial/``): one Arrow IPC part per ``CHECKPOINT_BATCHES`` scored
+batches (one record batch each), rejects so far, and ``state.json`` (settings, input digests, records consumed), so
 ``--resume`` can continue an interrupted scan.
 
 It must not score or aggregate anything, and never touch the final outputs: the scanner assembles those.
@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
-import pyarrow.parquet as pq
+from pyarrow import ipc
 
 from biasaudit.errors import InputError, UsageError
 from biasaudit.io.hf import data_files
@@ -24,7 +24,10 @@ from biasaudit.report.writers import atomic_writer
 PARTIAL_DIR = ".partial"
 STATE_FILE = "state.json"
 REJECTED_PART = "rejected.jsonl"
-STATE_FORMAT = "biasaudit.partial/2"  # /2: a part holds several batches, one row group each
+STATE_FORMAT = "biasaudit.partial/3"  # /2: a part holds several batches; /3: parts are Arrow IPC files
+#: Parts are uncompressed Arrow IPC files, not Parquet: they are written once and read once, and IPC costs a
+#: memory copy each way where Parquet encodes and decodes (~1.4 us per chat record of a scan; ~20% more disk).
+PART_SUFFIX = ".arrow"
 #: Scored batches per part, i.e. per checkpoint. A checkpoint costs two fsyncs (part and state.json), which at one
 #: per batch were ~8 us per record of a chat scan; an interruption now redoes at most this many batches - 1.
 CHECKPOINT_BATCHES = 8
@@ -84,7 +87,7 @@ class PartialScan:
         _check_same(saved["fingerprint"], fingerprint)
         state = cls(out_dir, fingerprint, saved["checkpoint"])
         n = state.checkpoint["parts"]
-        for orphan in folder.glob("part-*.parquet"):  # written after the last checkpoint: redone
+        for orphan in folder.glob(f"part-*{PART_SUFFIX}"):  # written after the last checkpoint: redone
             if int(orphan.stem.split("-")[1]) >= n:
                 orphan.unlink()
         with open(folder / REJECTED_PART, "r+b") as fh:
@@ -93,17 +96,17 @@ class PartialScan:
 
     # ------------------------------------------------------------------------------------------ write
     def part_path(self, index: int) -> Path:
-        return self.dir / f"part-{index:06d}.parquet"
+        return self.dir / f"part-{index:06d}{PART_SUFFIX}"
 
     def open_rejected(self):
         return open(self.dir / REJECTED_PART, "ab")
 
     def write_part(self, index: int, batches: Sequence[pa.Table]) -> None:
-        """Save scored batches as part ``index``, each batch one row group (``tables`` gives them back)."""
+        """Save scored batches as part ``index``, each batch one record batch (``tables`` gives them back)."""
         with atomic_writer(self.part_path(index), binary=True) as fh, \
-                pq.ParquetWriter(fh, batches[0].schema) as writer:
+                ipc.new_file(fh, batches[0].schema) as writer:
             for table in batches:
-                writer.write_table(table)
+                writer.write_table(table.combine_chunks(), max_chunksize=max(table.num_rows, 1))  # one batch
 
     def commit(self, checkpoint: dict[str, Any]) -> None:
         """Record a checkpoint; written atomically, so a kill leaves the previous or the new one."""
@@ -117,9 +120,10 @@ class PartialScan:
     def tables(self) -> Iterator[pa.Table]:
         """The saved batches in order, one at a time (memory stays one batch)."""
         for index in range(self.checkpoint["parts"]):
-            with pq.ParquetFile(self.part_path(index), pre_buffer=False) as part:
-                for group in range(part.num_row_groups):
-                    yield part.read_row_group(group, use_threads=False)
+            with pa.OSFile(str(self.part_path(index))) as source:
+                part = ipc.open_file(source)
+                for batch in range(part.num_record_batches):
+                    yield pa.Table.from_batches([part.get_batch(batch)])
 
     def rejected_path(self) -> Path:
         return self.dir / REJECTED_PART

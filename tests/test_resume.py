@@ -11,12 +11,12 @@ import sys
 import time
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
+from pyarrow import ipc
 
 from biasaudit import scanner
 from biasaudit.cli import main
-from biasaudit.scan_state import CHECKPOINT_BATCHES, PARTIAL_DIR, STATE_FILE
+from biasaudit.scan_state import CHECKPOINT_BATCHES, PART_SUFFIX, PARTIAL_DIR, STATE_FILE
 
 ANALYZERS = "sentiment,linguistic_bias"
 WORDS = ["the", "service", "was", "slow", "lovely", "terrible", "good", "bad", "people", "always", "never", "obviously", "claim", "train", "leaves", "noon", "awful", "great"]
@@ -88,9 +88,9 @@ def test_ctrl_c_keeps_previous_outputs_and_resume_matches(corpus, reference, tmp
     state = json.loads((out / PARTIAL_DIR / STATE_FILE).read_text())
     assert state["status"] == "partial" and state["checkpoint"]["parts"] == 2
     assert state["checkpoint"]["consumed"] > 2 * CHECKPOINT_BATCHES * 50  # records and the rejects among them
-    assert sorted(p.name for p in (out / PARTIAL_DIR).glob("part-*")) == [f"part-{i:06d}.parquet" for i in range(2)]
+    assert sorted(p.name for p in (out / PARTIAL_DIR).glob("part-*")) == [f"part-{i:06d}{PART_SUFFIX}" for i in range(2)]
     parts = sorted((out / PARTIAL_DIR).glob("part-*"))
-    assert [pq.ParquetFile(p).num_row_groups for p in parts] == [CHECKPOINT_BATCHES] * 2  # a row group per batch
+    assert [ipc.open_file(str(p)).num_record_batches for p in parts] == [CHECKPOINT_BATCHES] * 2  # one per batch
     assert not [p for p in out.iterdir() if p.name.endswith(".partial") and p.is_file()]  # no half-written temporary files
     monkeypatch.undo()
     assert main(scan_args(corpus, out) + ["--resume"]) == 0
@@ -152,7 +152,7 @@ def _kill_after_parts(args, out, sig, parts=3):
     """Start ``biasaudit`` in a subprocess, send ``sig`` once ``parts`` batches are saved; return exit code."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     proc = subprocess.Popen([sys.executable, "-m", "biasaudit", *args], stderr=subprocess.PIPE, env=env)
-    marker = out / PARTIAL_DIR / f"part-{parts:06d}.parquet"  # exists only after state.json counts ``parts``
+    marker = out / PARTIAL_DIR / f"part-{parts:06d}{PART_SUFFIX}"  # exists only after state.json counts ``parts``
     deadline = time.monotonic() + 120
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
