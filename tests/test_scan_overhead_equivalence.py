@@ -75,6 +75,13 @@ def test_batch_mentions_answers_each_frame_once_and_never_another_frames():
         assert got.any()
 
 
+
+def test_batch_mentions_reads_missing_and_non_text_values_as_mentions_does():
+    lexicon = IdentityLexicon.load()
+    frame = pd.DataFrame({"text": pd.Series(["two women", None, np.nan, 3, "a man", "Caf\u00e9 men"], dtype=object)})
+    assert np.array_equal(lexicon.batch_mentions(frame), lexicon.mentions(frame["text"]).to_numpy(dtype=bool))
+    assert lexicon.batch_mentions(frame).any(axis=1).tolist() == [True, False, False, False, True, True]
+
 def test_t_quantile_equals_scipy_stats():
     dfs = list(range(1, 5001)) + [10_000, 123_457, 10**6, 10**9]
     assert [t_quantile_975(df) for df in dfs] == [float(scipy_stats.t.ppf(0.975, df)) for df in dfs]

@@ -112,23 +112,48 @@ class IdentityLexicon:
         Case-insensitive whole-word matching; missing texts mention nothing. Keeps a Series' index.
         """
         s = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
-        index = s.index
         values = s.where(s.notna(), "").astype(str).tolist()
-        # Each ASCII text's first words of any term, found in one pass over its words; a family then looks
-        # only at its own among those (a small set), not at every word again.
-        any_first = frozenset().union(*(m.first_words for m in self._matchers.values() if m.first_words))
-        words = [_ascii_words(t, any_first) for t in values]
-        prefilter = all(m.first_words is not None for m in self._matchers.values())
-        candidates = [i for i, w in enumerate(words) if not prefilter or w is None or w[1]]
-        out: dict[str, np.ndarray] = {}
-        for family, matcher in self._matchers.items():
-            sub_cols = np.zeros((len(matcher.subgroups), len(values)), dtype=bool)
-            for i in candidates:
-                for match in matcher.findall(values[i], words[i]):
-                    sub_cols[matcher.subgroups_of(match), i] = True
-            out[family] = sub_cols.any(axis=0)
-            out.update((f"{family}/{sub}", col) for sub, col in zip(matcher.subgroups, sub_cols, strict=True))
-        return pd.DataFrame(out, index=index, columns=self.columns)
+        return pd.DataFrame(self._mention_matrix(values), index=s.index, columns=self.columns)
+
+    def _mention_matrix(self, values: list[str]) -> np.ndarray:
+        """``mentions`` of plain strings as a ``(len(values), len(columns))`` bool array."""
+        plan, any_first, families_of, regex_only = self._plan
+        out = np.zeros((len(values), len(self.columns)), dtype=bool)
+        every = range(len(plan))
+        for i, text in enumerate(values):
+            # An ASCII text's first words of any term, found in one pass over its words: only the families
+            # whose terms start with one of them can match (plus those the shortcut cannot prove, by regex).
+            words = _ascii_words(text, any_first)
+            if words is None:
+                families = every
+            elif words[1]:
+                families = regex_only.union(*map(families_of.__getitem__, words[1]))
+            elif regex_only:
+                families = regex_only
+            else:
+                continue
+            for j in families:
+                matcher, family_col, first_sub_col = plan[j]
+                for match in matcher.findall(text, words):
+                    subs = matcher.subgroups_of(match)
+                    if subs:
+                        out[i, family_col] = True
+                        out[i, [first_sub_col + k for k in subs]] = True
+        return out
+
+    @cached_property
+    def _plan(self) -> tuple[list[tuple[_FamilyMatcher, int, int]], frozenset[bytes], dict[bytes, frozenset[int]],
+                             frozenset[int]]:
+        """Per family (its matcher, its column, its first subgroup's column); every family's first words; the
+        families each first word belongs to; the families without first words (always matched by regex)."""
+        plan, families_of, col = [], {}, 0
+        for j, matcher in enumerate(self._matchers.values()):
+            plan.append((matcher, col, col + 1))
+            col += 1 + len(matcher.subgroups)
+            for word in matcher.first_words or ():
+                families_of[word] = families_of.get(word, frozenset()) | {j}
+        regex_only = frozenset(j for j, (m, _, _) in enumerate(plan) if m.first_words is None)
+        return plan, frozenset(families_of), families_of, regex_only
 
     def batch_mentions(self, frame: pd.DataFrame) -> np.ndarray:
         """``mentions(frame["text"])`` as a bool array, computed once per scored batch.
@@ -139,7 +164,11 @@ class IdentityLexicon:
         """
         memo = self._batch_memo
         if memo[0] is None or memo[0]() is not frame:
-            memo[:] = [weakref.ref(frame), self.mentions(frame["text"]).to_numpy(dtype=bool)]
+            values = frame["text"].tolist()
+            if not all(type(v) is str for v in values):  # missing or non-str values: as ``mentions`` reads them
+                s = pd.Series(values, dtype=object)
+                values = s.where(s.notna(), "").astype(str).tolist()
+            memo[:] = [weakref.ref(frame), self._mention_matrix(values)]
         return memo[1]
 
     @cached_property
