@@ -41,9 +41,15 @@ def _goals(results: dict) -> list[str]:
             r = rows[name]
             if "skipped" not in r:
                 ratio = r["records_per_s"] / vader
-                lines.append(f"| {mix}: {name} ≥ vaderSentiment alone | {r['records_per_s']:,.0f} vs {vader:,.0f} "
+                label = f"scan of {r['records']:,} records" if name == "scan" else name
+                lines.append(f"| {mix}: {label} ≥ vaderSentiment alone | {r['records_per_s']:,.0f} vs {vader:,.0f} "
                              f"records/s ({ratio:.2f}×) | {'yes' if ratio >= 1 else 'no'} |")
         scans = [r for r in data["scan_by_size"] if "skipped" not in r]
+        for r in scans:  # a scan has a fixed cost (loading, report, plots): the ratio rises with corpus size
+            ratio = r["records_per_s"] / vader
+            lines.append(f"| {mix}: scan of {r['size']:,} records ≥ vaderSentiment alone | "
+                         f"{r['records_per_s']:,.0f} vs {vader:,.0f} records/s ({ratio:.2f}×) | "
+                         f"{'yes' if ratio >= 1 else 'no'} |")
         if len(scans) > 1:
             small, big = scans[0], scans[-1]
             growth = big["peak_rss_mb"] / small["peak_rss_mb"]
@@ -66,12 +72,14 @@ def write_markdown(results: dict, path: Path) -> None:
     out += _goals(results)
     for mix, data in results["mixes"].items():
         out += [f"## {mix} mix", ""] + _table(data["components"]) + [""]
-        out += ["Full default scan by corpus size (memory must stay flat):", "",
-                "| records | records/s | MB/s | peak RSS (MB) |", "|---:|---:|---:|---:|"]
+        vader = data["components"]["vaderSentiment"]
+        out += [("Full default scan by corpus size (memory must stay flat; × vaderSentiment against its rate on the "
+                "component records):"), "",
+                "| records | records/s | MB/s | peak RSS (MB) | × vaderSentiment |", "|---:|---:|---:|---:|---:|"]
         for r in data["scan_by_size"]:
             if "skipped" not in r:
                 out.append(f"| {r['size']:,} | {r['records_per_s']:,.0f} | {r['mb_per_s']:.2f} | "
-                           f"{r['peak_rss_mb']:.0f} |")
+                           f"{r['peak_rss_mb']:.0f} | {_ratio(r, vader)} |")
         out.append("")
     out += ["![throughput](bench/plots/throughput.png)", "", "![memory](bench/plots/memory.png)", ""]
     path.write_text("\n".join(out))
