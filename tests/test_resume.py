@@ -64,6 +64,20 @@ def reference(corpus, tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def long_corpus(tmp_path_factory):
+    """Long enough that a signal sent once part 3 is saved always lands well before the scan could finish (about
+    36 more parts), even when the machine is loaded and the test's polling loop runs late."""
+    return write_corpus(tmp_path_factory.mktemp("long") / "corpus.jsonl", 16_000)
+
+
+@pytest.fixture(scope="module")
+def long_reference(long_corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("long_ref")
+    assert main(scan_args(long_corpus, out)) == 0
+    return out
+
+
 def interrupt_in_process(monkeypatch, after_batches):
     """Make the next scan raise KeyboardInterrupt (as Ctrl-C does) when scoring batch ``after_batches + 1``."""
     real, calls = scanner.run_batch, []
@@ -164,9 +178,9 @@ def _kill_after_parts(args, out, sig, parts=3):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
-def test_killed_scan_resumes_to_the_uninterrupted_result(sig, corpus, reference, tmp_path):
+def test_killed_scan_resumes_to_the_uninterrupted_result(sig, long_corpus, long_reference, tmp_path):
     out = tmp_path / "out"
-    code, err = _kill_after_parts(scan_args(corpus, out), out, sig)
+    code, err = _kill_after_parts(scan_args(long_corpus, out), out, sig)
     if sig == signal.SIGKILL:
         assert code == -signal.SIGKILL
     else:
@@ -174,8 +188,8 @@ def test_killed_scan_resumes_to_the_uninterrupted_result(sig, corpus, reference,
     assert not (out / "report.json").exists()
     state = json.loads((out / PARTIAL_DIR / STATE_FILE).read_text())
     assert state["status"] == "partial" and state["checkpoint"]["parts"] >= 3
-    assert main(scan_args(corpus, out) + ["--resume"]) == 0
-    assert_same_outputs(out, reference)
+    assert main(scan_args(long_corpus, out) + ["--resume"]) == 0
+    assert_same_outputs(out, long_reference)
 
 
 @pytest.mark.slow
