@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -226,6 +226,44 @@ def _ascii_words(text: str, wanted: frozenset[bytes]) -> tuple[bytes, frozenset[
     return padded, wanted.intersection(padded.split())
 
 
+def run_starts(padded: bytes, words: Iterable[bytes]) -> list[int]:
+    """Where in the text the ``\\w`` runs equal to one of ``words`` start, in order (``padded``: the first item of
+    ``_ascii_words``)."""
+    starts = []
+    for word in words:
+        needle = b" " + word + b" "
+        at = padded.find(needle)
+        while at >= 0:  # padded[at] is the space before the run: the run starts at text[at]
+            starts.append(at)
+            at = padded.find(needle, at + len(word) + 1)
+    return sorted(starts)
+
+
+def first_runs(literals: Iterable[str]) -> frozenset[bytes] | None:
+    """The lower-cased first ``\\w`` run of each literal a case-insensitive whole-word regex alternates over,
+    or None when one of them is not ASCII or does not start with a word character (no shortcut is safe)."""
+    firsts = [re.match(r"\w+", k) if k.isascii() else None for k in literals]
+    return frozenset(m.group().lower().encode() for m in firsts) if all(m is not None for m in firsts) else None
+
+
+def ascii_matches(pattern: re.Pattern, text: str, words: frozenset[bytes] | None) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a case-insensitive regex of whole-word alternatives whose first words are
+    ``words`` (``first_runs``): in an ASCII text it is tried only where one of those words starts, in order,
+    skipping starts inside the previous match, as the regex's own left-to-right scan does (``_FamilyMatcher``
+    says why no other position can match). Other texts, or ``words`` None: the plain scan."""
+    ascii_words = _ascii_words(text, words) if words is not None else None
+    if ascii_words is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for at in run_starts(*ascii_words):
+        if at >= end:
+            m = pattern.match(text, at)
+            if m:
+                end = m.end()
+                yield m
+
+
 class _FamilyMatcher:
     """One family's regex, and a shortcut that proves most texts cannot match it.
 
@@ -243,9 +281,7 @@ class _FamilyMatcher:
         for j, terms in enumerate(subs.values()):
             for key in {normalise_term(t) for t in terms}:
                 self._subs_of_key.setdefault(key, []).append(j)
-        firsts = [re.match(r"\w+", k) if k.isascii() else None for k in self._subs_of_key]
-        self.first_words = (frozenset(m.group().encode() for m in firsts)
-                            if all(m is not None for m in firsts) else None)
+        self.first_words = first_runs(self._subs_of_key)
         self._memo: dict[str, list[int]] = {}
 
     def findall(self, text: str, ascii_words: tuple[bytes, frozenset[bytes]] | None) -> list[str]:
@@ -253,16 +289,8 @@ class _FamilyMatcher:
         holds ``first_words``."""
         if ascii_words is None or self.first_words is None:
             return self.pattern.findall(text)
-        padded, runs = ascii_words
-        starts = []
-        for word in self.first_words.intersection(runs):
-            needle = b" " + word + b" "
-            at = padded.find(needle)
-            while at >= 0:  # padded[at] is the space before the run: the run starts at text[at]
-                starts.append(at)
-                at = padded.find(needle, at + len(word) + 1)
         found, end = [], 0
-        for at in sorted(starts):
+        for at in run_starts(ascii_words[0], self.first_words.intersection(ascii_words[1])):
             m = self.pattern.match(text, at) if at >= end else None
             if m:
                 found.append(m.group())

@@ -17,7 +17,14 @@ import pandas as pd
 
 from biasaudit.analyzers.base import Column
 from biasaudit.audits.counterfactual import PairStats, direction
-from biasaudit.audits.identity import IdentityLexicon, normalise_term, substitute, term_regex
+from biasaudit.audits.identity import (
+    IdentityLexicon,
+    ascii_matches,
+    first_runs,
+    normalise_term,
+    substitute,
+    term_regex,
+)
 from biasaudit.report.stats import rate
 from biasaudit.transforms.cda_lexicon import Attribute, CDALexicon
 from biasaudit.transforms.swap import Swapper
@@ -99,10 +106,11 @@ class AdjectiveSwaps:
         self.excluded = sorted(exclude & {normalise_term(t) for f in lexicon.groups
                                           for _, t in lexicon.swap_terms(f)})
         self._pattern = re.compile(term_regex(self.index), re.IGNORECASE)
+        self._starts = first_runs(self.index)
 
     def find(self, text: str) -> tuple[str, str, str] | None:
         """The first swappable adjective of ``text`` as ``(family, subgroup, term)``, or None."""
-        m = self._pattern.search(text)
+        m = next(ascii_matches(self._pattern, text, self._starts), None)
         hit = self.index[normalise_term(m.group(0))] if m else None
         return hit if hit and len(self.lexicon.swap_terms(hit[0])) > 1 else None
 

@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from biasaudit.audits.identity import indefinite_article, normalise_term, term_regex
+from biasaudit.audits.identity import (
+    ascii_matches,
+    first_runs,
+    indefinite_article,
+    normalise_term,
+    term_regex,
+)
 from biasaudit.errors import UsageError
 from biasaudit.transforms.cda_lexicon import POSSESSIVE_DETERMINERS, Attribute, Term
 from biasaudit.transforms.pronouns import DETERMINER, usage_from_rules, usage_from_tag
@@ -46,10 +52,22 @@ def _names_regex(attr: Attribute) -> str:
     return r"(?-i:(?<!\w)(?:" + alts + r")(?!\w))"
 
 
+def _words_and_adjectives(attr: Attribute) -> tuple[list[str], list[str]]:
+    return [w for row in attr.rows["rows"] for w in row] + list(attr.one_way), \
+        [w for row in attr.rows["adjective_rows"] for w in row]
+
+
+def attribute_first_runs(attr: Attribute) -> frozenset[bytes] | None:
+    """The first words of every alternative of ``attribute_regex`` (``identity.first_runs``): a match can
+    start only where one of them does."""
+    words, adjectives = _words_and_adjectives(attr)
+    names = [name for row in attr.rows["names"] for name in row]
+    return first_runs([normalise_term(t) for t in [*attr.keep, *words, *adjectives] if t.strip()] + names)
+
+
 def attribute_regex(attr: Attribute) -> re.Pattern:
     """keep | words | adjectives before a noun | names, in that order of preference at one position."""
-    words = [w for row in attr.rows["rows"] for w in row] + list(attr.one_way)
-    adjectives = [w for row in attr.rows["adjective_rows"] for w in row]
+    words, adjectives = _words_and_adjectives(attr)
     adj = r"(?!x)x"
     if adjectives:
         adj = term_regex(adjectives) + r"(?=[\s\-]+" + term_regex(attr.nouns) + ")"
@@ -89,6 +107,7 @@ class Swapper:
             raise UsageError(f"unknown pos backend {pos!r}; expected one of {', '.join(POS_BACKENDS)}")
         self.attributes = {a.name: a for a in attributes}
         self._regex = {a.name: attribute_regex(a) for a in attributes}
+        self._starts = {a.name: attribute_first_runs(a) for a in attributes}
         # first word of every term (names lower-cased): a text without one of these has nothing to swap
         self._first_words = {a.name: frozenset(_WORD.findall(k)[0] for k in a.terms if _WORD.search(k))
                              for a in attributes}
@@ -117,12 +136,14 @@ class Swapper:
     def finds(self, text: str, shifts: Mapping[str, int]) -> bool:
         """Whether ``swap`` has a word to replace in ``text``: matching only, no part-of-speech work.
 
-        A set lookup of the text's words rules out most texts before the (slower) attribute regex runs.
+        A set lookup of the text's words rules out most texts before the (slower) attribute regex runs; in an
+        ASCII text the regex then runs only where a term can start (``identity.ascii_matches``).
         """
-        words = set(_WORD.findall(text.lower()))
-        if not any(words & self._first_words[name] for name, shift in shifts.items()
-                   if shift % self.attributes[name].n_groups):
-            return False
+        if not text.isascii():
+            words = set(_WORD.findall(text.lower()))
+            if not any(words & self._first_words[name] for name, shift in shifts.items()
+                       if shift % self.attributes[name].n_groups):
+                return False
         return next(self._raw_hits(text, shifts), None) is not None  # any raw hit survives the overlap rule
 
     def swap_many(self, texts: Sequence[str], shifts: Sequence[Mapping[str, int]]) -> list[Swapped]:
@@ -143,14 +164,17 @@ class Swapper:
             attr = self.attributes[name]
             if shift % attr.n_groups == 0:
                 continue
-            for m in self._regex[name].finditer(text):
+            for m in ascii_matches(self._regex[name], text, self._starts[name]):
                 if m.lastgroup == "keep":
                     continue
                 key = normalise_term(m.group())
+                places = attr.terms.get(key)
+                if places is None:  # a case-insensitive match lower() does not map back (long s: "\u017fhe")
+                    continue
                 if key in attr.title_only and not (m.group()[:1].isupper()
                                                    and _TITLE_NEXT.match(text, m.end())):
                     continue
-                yield _Hit(m.start(), m.end(), attr, shift, attr.terms[key])
+                yield _Hit(m.start(), m.end(), attr, shift, places)
 
     def _hits(self, text: str, shifts: Mapping[str, int]) -> list[_Hit]:
         found = list(self._raw_hits(text, shifts))
