@@ -16,7 +16,7 @@ from test_fast_paths_equivalence import equivalence_corpus
 from test_pattern_en import _context_by_rules
 
 from biasaudit.text import pattern_en
-from biasaudit.text.pattern_en import _data, epistemic, sentence, tagger, tokenizer
+from biasaudit.text.pattern_en import _data, brill, epistemic, sentence, tagger, tokenizer
 
 _ODD = ("http://t.co/ab", "HTTP://X.ORG", "www.example.com", "WWW.A.DE", "me@example.org", "A.B@C.CO", "@user",
         "U.S.", "e.g.", "i.e.", "Mr.", "3.5", "12,000", "$20", "10:30", '"', "'", "(", ")", ":", "...", "!", "?",
@@ -96,8 +96,18 @@ def test_equal_while_the_memos_are_cleared(texts, monkeypatch):
         _check(text)
 
 
-def test_rule_tables_fire_as_the_rules_read_one_by_one():
-    """Random (word, tag) sequences over every word and tag the context rules test, plus tags no rule names."""
+def test_dict_context_pass_equals_the_oracle(texts, monkeypatch):
+    """The context pass an interpreter runs (dict look-ups; the compiled build runs the typed tables)."""
+    monkeypatch.setattr(brill, "COMPILED", False)
+    for text in texts[::3]:
+        _check(text)
+
+
+@pytest.mark.parametrize("typed_tables", [True, False])
+def test_rule_tables_fire_as_the_rules_read_one_by_one(typed_tables, monkeypatch):
+    """Random (word, tag) sequences over every word and tag the context rules test, plus tags no rule names;
+    both context passes (typed tables, dict look-ups)."""
+    monkeypatch.setattr(brill, "COMPILED", typed_tables)
     rule_words = sorted({a for r in _data.context() for a in r[3:5]})
     rule_tags = sorted({a for r in _data.context() for a in (r[0], r[1], *r[3:5]) if a.isupper()})
     tags = rule_tags + ["UH", "NNP-PERS", "FW", "*", "O"]

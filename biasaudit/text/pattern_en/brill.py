@@ -9,6 +9,13 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
+try:
+    import cython
+
+    COMPILED = bool(cython.compiled)  # False in the interpreter: there ``tagger`` uses its dict-based pass instead
+except ImportError:  # Cython is not installed: pure Python
+    COMPILED = False
+
 
 class RuleTables:
     """The context rules as tables: the words and tags the rules test as small ints (0 for any other), and per

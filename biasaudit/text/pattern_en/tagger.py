@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import compress
 from typing import NamedTuple
 
 from biasaudit.text import memos
-from biasaudit.text.pattern_en import _data
+from biasaudit.text.pattern_en import _data, brill
 from biasaudit.text.pattern_en.brill import RuleTables
 
 _CD = re.compile(r"^[0-9\-\,\.\:\/\%\$]+$")
@@ -193,8 +193,96 @@ def _context_tags(words: list[str], tags: list[str]) -> list[str]:
 
 
 def _context_pass(w: list[str], t: list[str], spans: Iterable[tuple[int, int]]) -> None:
-    """``_context_tags`` on padded lists, in place, over the ``(start, end)`` spans (left to right)."""
-    _context_tables().run(w, t, spans)
+    """``_context_tags`` on padded lists, in place, over the ``(start, end)`` spans (left to right): the typed
+    tables when brill.py is compiled, else the dict look-ups, which the interpreter runs faster."""
+    if brill.COMPILED:
+        _context_tables().run(w, t, spans)
+    else:
+        _dict_context_pass(w, t, spans)
+
+
+_CURRENT_WORD = (0, 0)
+
+
+class _Rules(NamedTuple):
+    """The context rules one from-tag (with the "*" rules) can fire, by what they test; values are ranks. Each
+    table is kept as its bound ``get``.
+
+    ``by_word``: current word -> (rank of a rule on that word alone or -1, ((offset, field, value, rank), ...)
+    for rules on that word and one other position); ``tags``/``words``: (offset, {value: rank}) for rules on
+    one other position; ``pairs``: (offset1, field1, offset2, field2, {value1: {value2: rank}}).
+    """
+
+    by_word: Callable[[str], tuple[int, tuple[tuple[int, int, str, int], ...]] | None]
+    tags: tuple[tuple[int, Callable[[str], int | None]], ...]
+    words: tuple[tuple[int, Callable[[str], int | None]], ...]
+    pairs: tuple[tuple[int, int, int, int, Callable[[str], dict[str, int] | None]], ...]
+
+
+@lru_cache(maxsize=1)
+def _context_dicts() -> tuple[dict[str, _Rules], tuple[str, ...]]:
+    """The context rules as dicts for the interpreter: (from-tag -> the rules it and "*" can fire, rank -> new
+    tag); the same rules and ranks as ``_context_tables``."""
+    rules = _rule_conditions()
+    index = {}
+    for tag in {frm for frm, _, _ in rules}:
+        by_word: dict[str, list] = {}
+        tags: dict[int, dict[str, int]] = {}
+        words: dict[int, dict[str, int]] = {}
+        pairs: dict[tuple[int, int, int, int], dict[str, dict[str, int]]] = {}
+        for rank, (frm, _, alternatives) in enumerate(rules):
+            if frm not in (tag, "*"):
+                continue
+            for conds in alternatives:  # later ranks overwrite: the dicts keep each key's highest rank
+                if len(conds) == 1 and conds[0][:2] == _CURRENT_WORD:
+                    by_word.setdefault(conds[0][2], [-1, []])[0] = rank
+                elif len(conds) == 1:
+                    off, field, value = conds[0]
+                    (words if field == 0 else tags).setdefault(off, {})[value] = rank
+                elif _CURRENT_WORD in (conds[0][:2], conds[1][:2]):
+                    mine, other = conds if conds[0][:2] == _CURRENT_WORD else conds[::-1]
+                    by_word.setdefault(mine[2], [-1, []])[1].append((*other, rank))
+                else:
+                    (o1, f1, v1), (o2, f2, v2) = conds
+                    pairs.setdefault((o1, f1, o2, f2), {}).setdefault(v1, {})[v2] = rank
+        index[tag] = _Rules({w: (r, tuple(c)) for w, (r, c) in by_word.items()}.get,
+                            tuple((off, d.get) for off, d in tags.items()),
+                            tuple((off, d.get) for off, d in words.items()),
+                            tuple((*k, v.get) for k, v in pairs.items()))
+    return index, tuple(to for _, to, _ in rules)
+
+
+def _dict_context_pass(w: list[str], t: list[str], spans: Iterable[tuple[int, int]]) -> None:
+    """``_context_pass`` by dict look-ups (each position tests its original tag and the new tags before it)."""
+    index, to_tag = _context_dicts()
+    star = index["*"]
+    fields = (w, t)
+    for start, end in spans:
+        for i in range(start, end):
+            by_word, tag_rules, word_rules, pairs = index.get(t[i], star)
+            best = -1
+            own = by_word(w[i])
+            if own is not None:
+                best, conds = own
+                for off, field, value, rank in conds:
+                    if rank > best and fields[field][i + off] == value:
+                        best = rank
+            for off, get in tag_rules:
+                rank = get(t[i + off])
+                if rank is not None and rank > best:
+                    best = rank
+            for off, get in word_rules:
+                rank = get(w[i + off])
+                if rank is not None and rank > best:
+                    best = rank
+            for o1, f1, o2, f2, get in pairs:
+                second = get(fields[f1][i + o1])
+                if second is not None:
+                    rank = second.get(fields[f2][i + o2])
+                    if rank is not None and rank > best:
+                        best = rank
+            if best >= 0:
+                t[i] = to_tag[best]
 
 
 def _apply_context(tagged: list[list[str]]) -> None:
