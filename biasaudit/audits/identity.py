@@ -112,8 +112,7 @@ class IdentityLexicon:
         Case-insensitive whole-word matching; missing texts mention nothing. Keeps a Series' index.
         """
         s = pd.Series(texts, dtype=object) if not isinstance(texts, pd.Series) else texts
-        values = s.where(s.notna(), "").astype(str).tolist()
-        return pd.DataFrame(self._mention_matrix(values), index=s.index, columns=self.columns)
+        return pd.DataFrame(self._mention_matrix(_plain_texts(s)), index=s.index, columns=self.columns)
 
     def _mention_matrix(self, values: list[str]) -> np.ndarray:
         """``mentions`` of plain strings as a ``(len(values), len(columns))`` bool array."""
@@ -164,11 +163,7 @@ class IdentityLexicon:
         """
         memo = self._batch_memo
         if memo[0] is None or memo[0]() is not frame:
-            values = frame["text"].tolist()
-            if not all(type(v) is str for v in values):  # missing or non-str values: as ``mentions`` reads them
-                s = pd.Series(values, dtype=object)
-                values = s.where(s.notna(), "").astype(str).tolist()
-            memo[:] = [weakref.ref(frame), self._mention_matrix(values)]
+            memo[:] = [weakref.ref(frame), self._mention_matrix(_plain_texts(frame["text"]))]
         return memo[1]
 
     @cached_property
@@ -212,6 +207,15 @@ class IdentityLexicon:
                 "families": {f: list(subs) for f, subs in self.groups.items()}}
 
 
+def _plain_texts(texts: pd.Series) -> list[str]:
+    """The texts as a list of str, missing values as "" and other values as ``str()`` gives them."""
+    values = texts.tolist()
+    if all(type(v) is str for v in values):  # the usual column: no conversion round trip
+        return values
+    s = pd.Series(values, dtype=object)
+    return s.where(s.notna(), "").astype(str).tolist()
+
+
 # ASCII bytes -> lower-case word characters, everything else a space: ``split`` then gives the \w runs.
 _ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32
                      for c in range(256))
@@ -226,7 +230,7 @@ def _ascii_words(text: str, wanted: frozenset[bytes]) -> tuple[bytes, frozenset[
     return padded, wanted.intersection(padded.split())
 
 
-def run_starts(padded: bytes, words: Iterable[bytes]) -> list[int]:
+def _run_starts(padded: bytes, words: Iterable[bytes]) -> list[int]:
     """Where in the text the ``\\w`` runs equal to one of ``words`` start, in order (``padded``: the first item of
     ``_ascii_words``)."""
     starts = []
@@ -254,9 +258,15 @@ def ascii_matches(pattern: re.Pattern, text: str, words: frozenset[bytes] | None
     ascii_words = _ascii_words(text, words) if words is not None else None
     if ascii_words is None:
         yield from pattern.finditer(text)
-        return
+    else:
+        yield from _matches_at_runs(pattern, text, *ascii_words)
+
+
+def _matches_at_runs(pattern: re.Pattern, text: str, padded: bytes, words: Iterable[bytes]) -> Iterator[re.Match]:
+    """``pattern``'s left-to-right matches in an ASCII ``text``, tried only where a run in ``words`` starts and
+    not inside the previous match (``padded``: the first item of ``_ascii_words(text, ...)``)."""
     end = 0
-    for at in run_starts(*ascii_words):
+    for at in _run_starts(padded, words):
         if at >= end:
             m = pattern.match(text, at)
             if m:
@@ -289,13 +299,8 @@ class _FamilyMatcher:
         holds ``first_words``."""
         if ascii_words is None or self.first_words is None:
             return self.pattern.findall(text)
-        found, end = [], 0
-        for at in run_starts(ascii_words[0], self.first_words.intersection(ascii_words[1])):
-            m = self.pattern.match(text, at) if at >= end else None
-            if m:
-                found.append(m.group())
-                end = m.end()
-        return found
+        padded, runs = ascii_words
+        return [m.group() for m in _matches_at_runs(self.pattern, text, padded, self.first_words.intersection(runs))]
 
     def subgroups_of(self, match: str) -> list[int]:
         """Positions (in ``subgroups``) of the subgroups whose terms include the matched text."""
