@@ -57,11 +57,15 @@ def corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("c") / "corpus.jsonl", 4000)
 
 
-@pytest.fixture(scope="module")
-def reference(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("ref")
+def uninterrupted_scan(corpus, out):
+    """The reference outputs: ``corpus`` scanned in one go into ``out``."""
     assert main(scan_args(corpus, out)) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory):
+    return uninterrupted_scan(corpus, tmp_path_factory.mktemp("ref"))
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +77,7 @@ def long_corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def long_reference(long_corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("long_ref")
-    assert main(scan_args(long_corpus, out)) == 0
-    return out
+    return uninterrupted_scan(long_corpus, tmp_path_factory.mktemp("long_ref"))
 
 
 def interrupt_in_process(monkeypatch, after_batches):
