@@ -173,7 +173,7 @@ def test_every_corpus_string_is_escaped_in_html_and_markdown(tmp_path):
             assert payload not in view or (view is markdown and "<" not in payload), payload
         assert not re.search(r"<(script|svg|iframe|textarea|marquee)", view, re.IGNORECASE)
     # the only <img> tags are the report's own inline plots
-    assert page.count("<img") == page.count('src="data:image/png;base64,')
+    assert page.count("<img") == page.count('src="data:image/svg+xml;base64,')
     # the strings are there, escaped: speaker and role breakdowns, the source, ids and texts of extremes
     for shown in (PAYLOADS["attribute"], PAYLOADS["textarea"], SOURCE_NAME, "<marquee>bold</marquee>", PAYLOADS["text"]):
         assert html.escape(shown, quote=True) in page, shown

@@ -1,4 +1,4 @@
-"""Render report.json as one self-contained HTML file (inline CSS and PNG plots, no external assets).
+"""Render report.json as one self-contained HTML file (inline CSS and SVG plots as data URIs, no external assets).
 
 Every string that can come from a corpus or a path is HTML-escaped here; nothing else renders user text.
 """
@@ -9,7 +9,7 @@ from typing import Any
 
 from biasaudit.report import sections
 from biasaudit.report.markdown import SCORE_HEADER, fmt, fmt_rate, is_headline, score_rows, view_text
-from biasaudit.report.plots import histogram_png, rates_png, sparkline_png
+from biasaudit.report.svg import data_uri, histogram_svg, rates_svg, sparkline_svg
 
 _CSS = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
@@ -31,13 +31,13 @@ def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> s
 
 
 def _plots(report: dict[str, Any], names: list[str]) -> str:
-    imgs = [(n, histogram_png(n, report["scores"][n])) for n in names]
-    return "<div class=plots>" + "".join(f'<img alt="{_t(n)} histogram" src="{png}">' for n, png in imgs if png) \
+    imgs = [(n, data_uri(histogram_svg(n, report["scores"][n]))) for n in names]
+    return "<div class=plots>" + "".join(f'<img alt="{_t(n)} histogram" src="{uri}">' for n, uri in imgs if uri) \
         + "</div>"
 
 
 def _sparkline(name: str, stats: dict[str, Any]) -> str:
-    uri = sparkline_png(stats)
+    uri = data_uri(sparkline_svg(stats))
     return f'<img alt="{_t(name)} histogram" src="{uri}">' if uri else ""
 
 
@@ -56,13 +56,13 @@ def render_html(report: dict[str, Any]) -> str:
     if report["labels"] or report["flags"]:
         parts.append("<h2>Rates</h2><div class=plots>")
         for col, labels in report["labels"].items():
-            png = rates_png(col, labels)
-            if png:
-                parts.append(f'<img alt="{_t(col)} rates" src="{png}">')
+            uri = data_uri(rates_svg(col, labels))
+            if uri:
+                parts.append(f'<img alt="{_t(col)} rates" src="{uri}">')
         if report["flags"]:
-            png = rates_png("flags", report["flags"])
-            if png:
-                parts.append(f'<img alt="flag rates" src="{png}">')
+            uri = data_uri(rates_svg("flags", report["flags"]))
+            if uri:
+                parts.append(f'<img alt="flag rates" src="{uri}">')
         parts.append("</div>")
         rows = [[_t(f"{col} = {lab}"), _t(fmt_rate(r)), _t(fmt(r["count"])), _t(fmt(r["n"]))]
                 for col, labels in report["labels"].items() for lab, r in labels.items()]
