@@ -162,7 +162,8 @@ def test_cli_end_to_end(corpus_path, tmp_path, capsys):
 
 
 def test_paired_interval_is_scipy_stats_t_to_the_last_bit():
-    """paired_summary takes the t quantile from scipy.special (scipy.stats costs ~37 MB per scan): same bits."""
+    """paired_summary takes the t quantile from a table of scipy.special's values, else scipy.special (scipy.stats
+    costs ~37 MB per scan): the same bits as scipy.stats, for df in the table and beyond it."""
     import math
 
     import numpy as np

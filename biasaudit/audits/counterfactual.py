@@ -24,6 +24,7 @@ import pandas as pd
 
 from biasaudit.analyzers.base import Column
 from biasaudit.analyzers.registry import build_many
+from biasaudit.audits.t975 import t_quantile_975
 from biasaudit.core import column_frame, run_batch
 from biasaudit.errors import UsageError
 from biasaudit.io.records import Record, Rejected
@@ -63,14 +64,6 @@ def direction(swaps: list[dict[str, Any]]) -> str:
         return MIXED
     (src, dst), = ways
     return f"{src} -> {dst}"
-
-
-def t_quantile_975(df: int) -> float:
-    """``scipy.stats.t.ppf(0.975, df)``, bit for bit: the special function it evaluates, without importing
-    scipy.stats (~0.3-0.6 s, more than the rest of a small scan's report)."""
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, 0.975))
 
 
 def paired_summary(original: np.ndarray, counterfactual: np.ndarray) -> dict[str, Any]:
