@@ -137,8 +137,15 @@ def test_sparkline_bars_follow_the_counts_and_keep_a_lone_outlier_visible():
 
 @pytest.mark.parametrize("stats", [
     {}, {"histogram": {"counts": [], "edges": []}}, {"histogram": {"counts": [3], "edges": [-math.inf, 1.0]}},
+    {"histogram": {"counts": [3], "edges": [0.0, math.nan]}},
     {"histogram": {"counts": [3], "edges": [1.0, 1.0]}}])
 def test_a_histogram_without_finite_bins_draws_nothing(stats):
+    assert histogram_svg("x", stats) is None
+
+
+def test_a_span_beyond_float64_gives_two_ticks_and_no_histogram():
+    assert nice_ticks(-1e308, 1e308) == ([-1e308, 1e308], 0)
+    stats = {"mean": 0.0, "histogram": {"counts": [1, 0, 1], "edges": [-1e308, -1e307, 1e307, 1e308]}}
     assert histogram_svg("x", stats) is None
 
 

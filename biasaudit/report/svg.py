@@ -28,9 +28,9 @@ MAX_NAME_CHARS = 48  # longer bar names are cut with an ellipsis (the table unde
 def nice_ticks(lo: float, hi: float, target: int = 5, *, cover: bool = False) -> tuple[list[float], int]:
     """Round tick values within [lo, hi] (steps 1, 2, 2.5 or 5 × 10^k) and the decimals that print them;
     ``cover`` adds the tick at or above ``hi``, for an axis that ends on a tick."""
-    if not hi > lo:
-        return [lo], 0
     raw = (hi - lo) / target
+    if not 0 < raw < math.inf:  # one value, or a span beyond float64 (then the two ends, printed whole)
+        return ([lo], 0) if not hi > lo else ([lo, hi], 0)
     mag = 10.0 ** math.floor(math.log10(raw))
     mult = next(m for m in (1.0, 2.0, 2.5, 5.0, 10.0) if raw <= m * mag * (1 + 1e-9))
     step = mult * mag
@@ -99,8 +99,8 @@ def histogram_svg(name: str, stats: dict[str, Any]) -> str | None:
     """The score's histogram (report.json's bins) with its mean marked; None when it has no finite values."""
     hist = stats.get("histogram") or {}
     counts, edges = list(hist.get("counts") or []), list(hist.get("edges") or [])
-    if not counts or len(edges) != len(counts) + 1 or not all(map(math.isfinite, edges)) or edges[-1] <= edges[0]:
-        return None
+    if not counts or len(edges) != len(counts) + 1 or not 0 < edges[-1] - edges[0] < math.inf:
+        return None  # no values, or a span beyond float64 (the table beside it has the numbers)
     y_ticks, y_dec = nice_ticks(0.0, max(max(counts), 1), target=4, cover=True)
     x_ticks, x_dec = nice_ticks(edges[0], edges[-1])
     x_ticks = [t for t in x_ticks if edges[0] <= t <= edges[-1]]
