@@ -45,7 +45,7 @@ def _goals(results: dict) -> list[str]:
                 lines.append(f"| {mix}: {label} ≥ vaderSentiment alone | {r['records_per_s']:,.0f} vs {vader:,.0f} "
                              f"records/s ({ratio:.2f}×) | {'yes' if ratio >= 1 else 'no'} |")
         scans = [r for r in data["scan_by_size"] if "skipped" not in r]
-        for r in scans:  # a scan has a fixed cost (loading, report, plots): the ratio rises with corpus size
+        for r in scans:  # a scan has a fixed cost (loading models, the self-audit, the report): the ratio rises with corpus size
             ratio = r["records_per_s"] / vader
             lines.append(f"| {mix}: scan of {r['size']:,} records ≥ vaderSentiment alone | "
                          f"{r['records_per_s']:,.0f} vs {vader:,.0f} records/s ({ratio:.2f}×) | "
