@@ -12,6 +12,8 @@ import io
 from typing import Any
 
 _INCH_PER_CHAR = 0.06  # a 7-pt tick label character, for margins sized to the longest label
+#: The report figures' colours, in these PNGs and in report.svg alike.
+BAR_BLUE, MEAN_RED, RATE_GREEN = "#4c72b0", "#c44e52", "#55a868"
 
 
 def _figure(width: float = 5.0, height: float = 2.6, *, left: float = 0.62, bottom: float = 0.32,
@@ -41,9 +43,9 @@ def histogram_png_bytes(name: str, stats: dict[str, Any]) -> bytes | None:
     if not hist.get("counts"):
         return None
     fig, ax = _figure()
-    ax.stairs(hist["counts"], hist["edges"], fill=True, color="#4c72b0")
+    ax.stairs(hist["counts"], hist["edges"], fill=True, color=BAR_BLUE)
     if stats.get("mean") is not None:
-        ax.axvline(stats["mean"], color="#c44e52", linewidth=1, label=f"mean {stats['mean']:.3f}")
+        ax.axvline(stats["mean"], color=MEAN_RED, linewidth=1, label=f"mean {stats['mean']:.3f}")
         ax.legend(fontsize=7, frameon=False, loc="upper right")
     ax.set_title(name, fontsize=9)
     ax.set_ylabel("records", fontsize=8)
@@ -67,7 +69,7 @@ def rates_png_bytes(title: str, rates: dict[str, dict[str, Any]]) -> bytes | Non
                       bottom=0.45)
     ax.barh(names, [pct for _, pct, _, _ in bars],
             xerr=[[pct - lo for _, pct, lo, _ in bars], [hi - pct for _, pct, _, hi in bars]],
-            color="#55a868", error_kw={"elinewidth": 0.8, "capsize": 2})
+            color=RATE_GREEN, error_kw={"elinewidth": 0.8, "capsize": 2})
     ax.set_xlabel("% of records (95% Wilson interval)", fontsize=8)
     ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)

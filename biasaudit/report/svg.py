@@ -15,10 +15,10 @@ import math
 from html import escape
 from typing import Any
 
-from biasaudit.report.plots import rate_bars
+from biasaudit.report.plots import BAR_BLUE, MEAN_RED, RATE_GREEN, rate_bars
 
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
-BAR_BLUE, MEAN_RED, RATE_GREEN, INK = "#4c72b0", "#c44e52", "#55a868", "#222"
+INK = "#222"
 WIDTH = 500
 LABEL_PX = 10  # tick and axis label size
 CHAR_PX = 6.0  # mean width of a 10-px label character, to size margins to the longest label
@@ -109,7 +109,7 @@ def histogram_svg(name: str, stats: dict[str, Any]) -> str | None:
     ax = _Axes(24 + widest * CHAR_PX + 8, 28, WIDTH - 25, height - 32, (edges[0], edges[-1]),
                (0.0, y_ticks[-1]))
     stairs = f"M{_n(ax.x(edges[0]))} {_n(ax.y(0))}"
-    for count, lo, hi in zip(counts, edges, edges[1:]):
+    for count, hi in zip(counts, edges[1:]):
         stairs += f"V{_n(ax.y(count))}H{_n(ax.x(hi))}"
     body = [_text(WIDTH / 2, 18, name, size=12), f'<path d="{stairs}V{_n(ax.y(0))}Z" fill="{BAR_BLUE}"/>']
     mean = stats.get("mean")
@@ -137,18 +137,15 @@ def rates_svg(title: str, rates: dict[str, dict[str, Any]]) -> str | None:
     if not bars:
         return None
     names = [_short(name) for name, *_ in bars]
-    row = 45.0
-    height = row * len(bars) + 90
-    ax_top, ax_bottom = 28.0, height - 45
-    top_value = max(max(hi for *_, hi in bars), 0.0)
-    ticks, dec = nice_ticks(0.0, top_value if top_value > 0 else 1.0, cover=True)
+    height = 45.0 * len(bars) + 90  # 45 px per bar
+    ticks, dec = nice_ticks(0.0, max(hi for *_, hi in bars) or 1.0, cover=True)  # every hi >= 0
     left = min(0.6 * WIDTH, 20 + CHAR_PX * max(map(len, names)))
-    ax = _Axes(left, ax_top, WIDTH - 25, ax_bottom, (0.0, ticks[-1]), (0.0, len(bars)))
+    ax = _Axes(left, 28.0, WIDTH - 25, height - 45, (0.0, ticks[-1]), (0.0, len(bars)))
+    half = 0.4 * (ax.bottom - ax.top) / len(bars)  # a bar fills 80% of its row
     body = [_text(WIDTH / 2, 18, title, size=12)]
     whiskers = ""
     for i, ((_, pct, lo, hi), name) in enumerate(zip(bars, names)):
         mid = ax.y(len(bars) - i - 0.5)  # the first rate on top
-        half = 0.4 * (ax.bottom - ax.top) / len(bars)
         body.append(f'<rect x="{_n(ax.x(0))}" y="{_n(mid - half)}" width="{_n(ax.x(pct) - ax.x(0))}" '
                     f'height="{_n(2 * half)}" fill="{RATE_GREEN}"/>')
         body.append(_text(ax.left - 6, mid + 3.5, name, anchor="end"))
