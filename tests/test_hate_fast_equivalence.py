@@ -212,6 +212,26 @@ def _pure_kernel():
     return module
 
 
+def _run_on_lists(function):
+    """``function`` (from the kernel's .py) called on Python lists and ints: NumPy scalars would overflow in the
+    hash multiplication, as C's unsigned arithmetic does not. Its array outputs are copied back."""
+    def on_lists(*args):
+        lists = [a.tolist() if isinstance(a, np.ndarray) else a for a in args]
+        out = function(*lists)
+        for arg, values in zip(args, lists):
+            if isinstance(arg, np.ndarray) and arg.flags.writeable:
+                arg[:] = values
+        return out
+    return on_lists
+
+
+def _pure_table_and_coder(monkeypatch) -> None:
+    """Serve ``fill_table`` and ``char_wb_codes`` from the kernel's .py source, run on lists."""
+    pure = _pure_kernel()
+    monkeypatch.setattr(hate_kernel, "fill_table", _run_on_lists(pure.fill_table))
+    monkeypatch.setattr(hate_kernel, "char_wb_codes", _run_on_lists(pure.char_wb_codes))
+
+
 def test_kernel_lowest_bit_as_pure_python():
     pure = _pure_kernel()
     rng = random.Random(3)
@@ -233,6 +253,7 @@ def test_kernel_source_as_pure_python_matches(layout, texts, monkeypatch):
 
     monkeypatch.setattr(hate_kernel, "COMPILED", True)
     monkeypatch.setattr(hate_kernel, "score_block", on_lists)
+    _pure_table_and_coder(monkeypatch)
     sample = texts[::25] + EDGE[-8:]
     if layout == "shipped":
         shipped = HateLinearModel.load(shipped_model_dir("default"))  # a new instance: built with the kernel
@@ -310,3 +331,75 @@ def test_kernel_word_ids_follow_str_split(texts):
     assert n == len(words) and absent == sum(w not in index for w in words)
     assert widx[:n].tolist() == [index.get(w, -1) for w in words]
     assert lengths.tolist() == [len(t.split()) for t in sample]
+
+
+def _coder_words(texts: list[str]) -> list[str]:
+    """Raw words for the char_wb coder: real and edge ones, plus random strings of characters the vocabularies
+    hold, lack, or lie beyond (astral, lone surrogate, the last code point) and several kinds of whitespace."""
+    rng = random.Random(5)
+    pool = "ab e#'\u00e9\u0130\U0001F600\ud800\U0010FFFF\u2028\u3000@&:/.-" + string.ascii_letters
+    made = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 14))) for _ in range(3000)]
+    return sorted({w for t in texts for w in t.split()}) + made + [
+        "", "a b c d e", "x " * 60, "&amp;&amp;&lt;", "@a@b@c", "http://x.co/a http://y", "a" * 700]
+
+
+def _char_codes_both_ways(block, words: list[str]) -> tuple[tuple[list, list], tuple[list, list]]:
+    """(codes, offsets) from ``block.add`` and from the Python path (n-gram strings looked up one by one)."""
+    from biasaudit.analyzers.hate_fast import _Block, normalize_word
+
+    norm = [normalize_word(w) for w in words]
+    out = []
+    for add in (block.add, lambda w, n: _Block.add(block, w, n)):
+        block.reset()
+        for i in range(0, len(words), 5000):  # several batches: offsets continue from the previous one
+            add(words[i:i + 5000], norm[i:i + 5000])
+        out.append((block.codes.values.tolist(), block.offsets.values.tolist()))
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("layout", ["shipped", "synthetic"])
+def test_compiled_char_coder_gives_the_python_paths_codes(layout, texts):
+    """A new word's char_wb codes without n-gram strings: the same ids in the same order, word by word."""
+    model = (HateLinearModel.load(shipped_model_dir("default")) if layout == "shipped"
+             else _synthetic_model(texts, _NGRAM_LAYOUT))
+    blocks = [b for b in model._fast.blocks.values() if type(b).__name__ == "_CharBlock"]
+    assert len(blocks) == (1 if layout == "shipped" else 2)
+    words = _coder_words(texts)
+    for block in blocks:
+        coded, python = _char_codes_both_ways(block, words)
+        assert coded == python
+        assert len(coded[0]) > 10_000
+        assert (block._coder is not None) == hate_kernel.COMPILED  # the synthetic vocabularies hold non-ASCII
+
+
+def test_char_coder_source_as_pure_python_matches(texts, monkeypatch):
+    """char_wb_codes' own loops (the compiled build's source) run by the interpreter give the same codes."""
+    model = _synthetic_model(texts, _NGRAM_LAYOUT)
+    block = next(b for b in model._fast.blocks.values() if type(b).__name__ == "_CharBlock")
+    monkeypatch.setattr(hate_kernel, "COMPILED", True)
+    _pure_table_and_coder(monkeypatch)
+    words = _coder_words(texts[::40])
+    coded, python = _char_codes_both_ways(block, words)
+    assert block._coder is not None and coded == python
+
+
+@pytest.mark.parametrize("kernel", ["compiled", "pure"])
+def test_key_table_fill_finds_every_key(kernel, monkeypatch):
+    """KeyTable filled by hate_kernel.fill_table (compiled, or its source run as Python) answers as the NumPy
+    rounds do: each key's value, -1 for absent keys, also when many keys aim at the same slots."""
+    from biasaudit.analyzers.hate_fast import KeyTable
+
+    if kernel == "compiled" and not hate_kernel.COMPILED:
+        pytest.skip("the compiled build is not serving hate_kernel")
+    rng = np.random.default_rng(9)
+    keys = np.unique(np.concatenate([rng.integers(0, 2 ** 62, 3000), np.arange(500) << 40]))  # clustered hashes
+    values = rng.integers(0, 10 ** 9, len(keys))
+    queries = np.concatenate([keys, rng.integers(0, 2 ** 62, 3000), (np.arange(500) << 40) + 1])
+    monkeypatch.setattr(hate_kernel, "COMPILED", False)
+    expected = KeyTable(keys, values).lookup(queries)
+    monkeypatch.setattr(hate_kernel, "COMPILED", True)
+    if kernel == "pure":
+        _pure_table_and_coder(monkeypatch)
+    table = KeyTable(keys, values)
+    assert np.array_equal(table.lookup(queries), expected)
+    assert np.array_equal(expected[:len(keys)], values) and (expected[len(keys):] == -1).sum() >= 3400

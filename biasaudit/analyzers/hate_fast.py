@@ -3,7 +3,8 @@
 Every n-gram analyzer the models use (``normalize`` + word/char_wb n-grams, Davidson's preprocess + stemmed
 words) acts on each whitespace-separated word of the raw text on its own: none of their regexes can match across
 whitespace and their replacements are space-padded. So a raw word's contribution (its word-token ids, its
-char_wb feature ids) is computed once, with the very functions the slow path and training use, and cached;
+char_wb feature ids) is computed once, with the very functions the slow path and training use (compiled, the
+char_wb ids come from integer n-gram keys instead: the same ids, tested), and cached;
 a batch is then a gather over cached arrays. Word n-grams are integer keys over token ids (a token absent from
 every vocabulary n-gram can never be part of one, so it breaks n-grams), looked up in a vectorised hash table.
 Counts come out sorted per row, and ``hate_model.weighted`` applies the same TF-IDF arithmetic as the slow path:
@@ -78,6 +79,10 @@ class KeyTable:
         self.mask = (1 << bits) - 1
         self.keys = np.full(1 << bits, -1, dtype=np.int64)  # keys are >= 0: -1 marks an empty slot
         self.values = np.zeros(1 << bits, dtype=np.int64)
+        if hate_kernel.COMPILED:
+            hate_kernel.fill_table(np.ascontiguousarray(keys, np.int64), np.ascontiguousarray(values, np.int64),
+                                   self.keys, self.values, int(self.shift), self.mask)
+            return
         pending, pos = np.arange(len(keys)), self._slots(keys)
         while len(pending):  # each round, the first pending key aimed at a free slot takes it
             free = self.keys[pos] == -1
@@ -180,8 +185,36 @@ class _Block:
                                 log_plus_one(occurrences) if sublinear else _NO_FLOATS, sublinear, l2, z, *scratch)
 
 
+def ngram_probe_table(by_n: dict[int, tuple[np.ndarray, np.ndarray]], base: int, hi: int
+                      ) -> tuple[np.ndarray, np.ndarray, int, int, np.ndarray, int] | None:
+    """One open-addressing table for the n-grams of every n, as ``hate_kernel`` probes it: ``(key_offsets, pairs,
+    shift, mask, present, present_shift)``. An n-gram of n units (tokens or characters, ``base`` of them) keyed
+    ``key`` in ``by_n[n]`` (keys, feature ids) is stored under ``key + key_offsets[n]`` (the number of shorter
+    keys), key and feature id side by side; ``present`` holds a bit per finer hash of the stored keys. None when
+    those keys overflow int64."""
+    key_offsets = [0] * (hi + 1)
+    for n in range(2, hi + 1):
+        key_offsets[n] = key_offsets[n - 1] + base ** (n - 1)
+    if key_offsets[hi] + base ** hi > _INT64_MAX:
+        return None
+    keys = np.concatenate([np.zeros(0, np.int64)] + [k + key_offsets[n] for n, (k, _) in by_n.items()])
+    fids = np.concatenate([np.zeros(0, np.int64)] + [f for _, f in by_n.values()])
+    table = KeyTable(keys, fids, spread=2)  # interleaved below: a probe reads one cache line
+    pairs = np.empty(2 * len(table.keys), dtype=np.int64)
+    pairs[0::2], pairs[1::2] = table.keys, table.values
+    present_shift = int(table.shift) - 3  # 8 bits per slot: a random absent key passes 1 time in 16 or less
+    finer = (keys.astype(np.uint64) * KeyTable._MULT) >> np.uint64(present_shift)
+    present = np.zeros(max(1, (8 * len(table.keys)) // 64), dtype=np.uint64)
+    np.bitwise_or.at(present, (finer >> np.uint64(6)).astype(np.int64), np.uint64(1) << (finer & np.uint64(63)))
+    return np.asarray(key_offsets, dtype=np.int64), pairs, int(table.shift), table.mask, present, present_shift
+
+
 class _CharBlock(_Block):
-    """``char_wb`` n-grams: a word's code is the vocabulary ids of its n-grams (unknown n-grams dropped)."""
+    """``char_wb`` n-grams: a word's code is the vocabulary ids of its n-grams (unknown n-grams dropped).
+
+    Compiled, ``add`` codes new words with ``hate_kernel.char_wb_codes``: the vocabulary's characters get
+    alphabet indices, an n-gram an integer key, and no n-gram string is made (the same codes as the Python path).
+    """
 
     drop_unknown = True
 
@@ -189,9 +222,53 @@ class _CharBlock(_Block):
         self.lookup = vocab
         self.lo, self.hi = ngram_range
         super().__init__(len(vocab))
+        self._coder: tuple[Any, ...] | None | bool = False  # built at the first ``add`` (False: not yet)
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return hf.char_wb_ngrams(norm_word, self.lo, self.hi)
+
+    def add(self, words: Sequence[str], norm: Sequence[str]) -> None:
+        if self._coder is False:
+            self._coder = self._build_coder() if hate_kernel.COMPILED else None
+        if self._coder is None or not words:
+            super().add(words, norm)
+            return
+        norm = norm if type(norm) is list else list(norm)
+        longest = max(map(len, norm)) + 2
+        # a piece of L characters has at most L + 2 n-grams of each n, and the padded pieces of a word of L
+        # characters hold at most 2L + 1
+        most = (self.hi - self.lo + 1) * (2 * sum(map(len, norm)) + len(norm))
+        codes = np.empty(most, dtype=np.int64)
+        lengths = np.empty(len(norm), dtype=np.int64)
+        n = hate_kernel.char_wb_codes(norm, *self._coder, np.empty(longest, np.int64), codes, lengths)
+        self.codes.extend(codes[:n])
+        self.offsets.extend(self.offsets.values[-1] + np.cumsum(lengths, dtype=np.int64))
+
+    def _build_coder(self) -> tuple[Any, ...] | None:
+        """``char_wb_codes``' vocabulary arguments (``char_ids`` to ``present_shift``), or None when the keys
+        would overflow int64 (the Python path serves then)."""
+        terms = list(self.lookup)
+        lengths = np.fromiter(map(len, terms), np.int64, len(terms))
+        usable = (lengths >= self.lo) & (lengths <= self.hi)  # no char_wb n-gram matches the other terms
+        points = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        points = points[np.repeat(usable, lengths)]
+        lengths = lengths[usable]
+        fids = np.fromiter(self.lookup.values(), np.int64, len(terms))[usable]
+        alphabet = np.unique(points)
+        base = max(len(alphabet), 1)
+        char_ids = np.full(int(alphabet[-1]) + 1 if len(alphabet) else 1, -1, dtype=np.int64)
+        char_ids[alphabet] = np.arange(len(alphabet))
+        units = char_ids[points]
+        starts = np.cumsum(lengths) - lengths
+        by_n: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n in range(self.lo, self.hi + 1):
+            first = starts[lengths == n]
+            key = units[first]
+            for k in range(1, n):
+                key = key * base + units[first + k]
+            by_n[n] = key, fids[lengths == n]
+        probe = ngram_probe_table(by_n, base, self.hi)
+        return None if probe is None else (char_ids, self.lo, self.hi, base, *probe)
 
 
 class _WordBlock(_Block):
@@ -228,25 +305,10 @@ class _WordBlock(_Block):
         return self.tokens(word, norm_word)
 
     def _kernel_table(self, by_n: dict[int, tuple[np.ndarray, np.ndarray]]) -> tuple[Any, ...] | None:
-        """The kernel's n-gram arguments from each n's (keys, feature ids): one table for every n, keyed by an
-        n-gram's key plus the number of shorter keys (``key_offsets[n]``), and its bitmap of finer hashes; None
-        when those keys overflow int64."""
-        key_offsets = [0] * (self.hi + 1)
-        for n in range(2, self.hi + 1):
-            key_offsets[n] = key_offsets[n - 1] + self.base ** (n - 1)
-        if key_offsets[self.hi] + self.base ** self.hi > _INT64_MAX:
-            return None
-        keys = np.concatenate([np.zeros(0, np.int64)] + [k + key_offsets[n] for n, (k, _) in by_n.items()])
-        fids = np.concatenate([np.zeros(0, np.int64)] + [f for _, f in by_n.values()])
-        table = KeyTable(keys, fids, spread=2)  # interleaved below: a probe reads one cache line
-        pairs = np.empty(2 * len(table.keys), dtype=np.int64)
-        pairs[0::2], pairs[1::2] = table.keys, table.values
-        present_shift = int(table.shift) - 3  # 8 bits per slot: a random absent key passes 1 time in 16 or less
-        finer = (keys.astype(np.uint64) * KeyTable._MULT) >> np.uint64(present_shift)
-        present = np.zeros(max(1, (8 * len(table.keys)) // 64), dtype=np.uint64)
-        np.bitwise_or.at(present, (finer >> np.uint64(6)).astype(np.int64), np.uint64(1) << (finer & np.uint64(63)))
-        return (True, self.lo, self.hi, self.base, np.asarray(key_offsets, dtype=np.int64), pairs, int(table.shift),
-                table.mask, present, present_shift)
+        """The kernel's n-gram arguments from each n's (keys, feature ids), or None when the keys overflow int64
+        (see ``ngram_probe_table``)."""
+        probe = ngram_probe_table(by_n, self.base, self.hi)
+        return None if probe is None else (True, self.lo, self.hi, self.base, *probe)
 
     def kernel_args(self) -> tuple[Any, ...] | None:
         return self.kernel_table

@@ -143,3 +143,72 @@ def score_block(codes, offsets, widx, doc_starts, word_ngrams, lo, hi, base, key
             z[3 * d] += v * weights[row + 1]
             z[3 * d + 1] += v * weights[row + 2]
             z[3 * d + 2] += v * weights[row + 3]
+
+
+
+def fill_table(keys, values, table_keys, table_values, shift, mask):
+    """Insert each of the distinct keys (>= 0) and its value into the open-addressing table (-1: an empty slot)
+    at its Fibonacci hash slot ``(key * HASH_MULT mod 2^64) >> shift`` or the next free one after it.
+
+    Why: ``hate_fast.KeyTable`` builds its tables with NumPy rounds of ``np.unique``, several milliseconds per
+    table at model load; a probe finds the same value whichever free slot a key took."""
+    for i in range(len(keys)):
+        slot = ((keys[i] * _HASH_MULT) & _MASK64) >> shift
+        while table_keys[slot] != -1:
+            slot = (slot + 1) & mask
+        table_keys[slot] = keys[i]
+        table_values[slot] = values[i]
+
+def char_wb_codes(words, char_ids, lo, hi, base, key_offsets, table, shift, tmask, present, present_shift, ids,
+                  codes, lengths):
+    """The char_wb feature ids of each normalised word of ``words`` into ``codes``, in the order of
+    ``hate_features.char_wb_ngrams`` (each whitespace-separated piece space-padded, n from ``lo``, every start in
+    turn), n-grams outside the vocabulary dropped; each word's number of ids into ``lengths``. Returns the ids
+    written.
+
+    Why: learning a new word this way makes no n-gram strings (some thirty per word in ``_CharBlock.add``'s
+    Python path). A character's alphabet index is ``char_ids[ord(c)]`` (-1 there or beyond the array: in no
+    vocabulary n-gram); an n-gram's key is its indices in base ``base``, found as ``score_block`` finds word
+    n-grams (``key + key_offsets[n]`` in ``table``, ``present`` first). ``ids`` is scratch for the longest
+    padded piece; ``codes`` must hold every n-gram of every word.
+    """
+    one = 1
+    n_codes = 0
+    n_chars = len(char_ids)
+    pad = char_ids[32] if n_chars > 32 else -1
+    for k in range(len(words)):
+        first = n_codes
+        for piece in words[k].split():
+            ids[0] = pad
+            lw = 1
+            for ch in piece:
+                c = ord(ch)
+                ids[lw] = char_ids[c] if c < n_chars else -1
+                lw += 1
+            ids[lw] = pad
+            lw += 1
+            for n in range(lo, min(hi, lw) + 1):
+                for i in range(lw - n + 1):
+                    key = 0
+                    for j in range(i, i + n):
+                        if ids[j] < 0:
+                            key = -1
+                            break
+                        key = key * base + ids[j]
+                    if key < 0:
+                        continue
+                    # score_block's probe, written out again: a shared cdef helper taking the memoryviews cost
+                    # score_block some 20% (each call acquires them)
+                    probe = key + key_offsets[n]
+                    hashed = (probe * _HASH_MULT) & _MASK64
+                    slot = hashed >> present_shift
+                    if (present[slot >> 6] >> (slot & 63)) & one == 0:
+                        continue
+                    slot = hashed >> shift
+                    while table[2 * slot] != probe and table[2 * slot] != -1:
+                        slot = (slot + 1) & tmask
+                    if table[2 * slot] != -1:
+                        codes[n_codes] = table[2 * slot + 1]
+                        n_codes += 1
+        lengths[k] = n_codes - first
+    return n_codes
