@@ -96,6 +96,17 @@ def test_equal_while_the_memos_are_cleared(texts, monkeypatch):
         _check(text)
 
 
+def test_words_built_without_the_token_string_decode_as_pattern_does(texts):
+    """``_plain_word`` skips writing and splitting the token string unless a field holds "/", "&" or a space:
+    every (token, tag) of the corpus, odd tokens and tags included, decodes as that string does."""
+    pairs = {(w, t) for text in texts for s in tokenizer.find_tokens(text) for w, t in tagger.find_tags(s)}
+    pairs |= {(w, t) for w in _ODD + ("a&b", "&amp;", "x y", "", "//") for t in ("NN", "O", "", "NNP-PERS", "A/B")}
+    for word, tag in sorted(pairs):
+        chars = sentence._token_string(word, tag)
+        assert sentence._plain_word(word, tag) == (None if " " in chars else sentence._decode(chars)), (word, tag)
+    assert len(pairs) > 20_000
+
+
 def test_dict_context_pass_equals_the_oracle(texts, monkeypatch):
     """The context pass an interpreter runs (dict look-ups; the compiled build runs the typed tables)."""
     monkeypatch.setattr(brill, "COMPILED", False)

@@ -78,9 +78,20 @@ def _word(word: str, tag: str) -> Word | None:
     except KeyError:
         if len(_words) >= _CACHE_LIMIT:
             _words.clear()
-        chars = _token_string(word, tag)
-        out = _words[key] = None if " " in chars else _decode(chars)
+        out = _words[key] = _plain_word(word, tag)
         return out
+
+
+def _plain_word(word: str, tag: str) -> Word | None:
+    """``_decode(_token_string(word, tag))`` (None when that holds a space) without writing and splitting the
+    string when no field holds "/", "&" or a space: then the split gives the fields back as they were, and
+    decoding changes only a tag "O" (to None)."""
+    lem = lemma(word, tag)
+    for field in (word, tag, lem):
+        if "/" in field or "&" in field or " " in field:
+            chars = _token_string(word, tag)
+            return None if " " in chars else _decode(chars)
+    return Word(word, None if tag == "O" else tag, lem)
 
 
 def _words_literally(sentences: list[tuple[list[str], list[str]]]) -> list[Word]:
