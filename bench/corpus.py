@@ -5,7 +5,9 @@ lexicon (so sentiment, negation and booster rules fire about as often as in real
 """
 from __future__ import annotations
 
+import csv
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -15,6 +17,9 @@ from vaderSentiment import vaderSentiment as vs
 from biasaudit.io import example_path
 
 MIXES = ("chat", "doc")
+#: Real text, read from shared/ where it is (never shipped): the 2017 training tweets of Davidson et al.
+SHARED = Path(os.environ.get("BIASAUDIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+TWEETS = SHARED / "data" / "davidson" / "labeled_train.csv"
 WORDS_PER_RECORD = {"chat": (4, 30), "doc": (50, 300)}
 
 
@@ -62,5 +67,19 @@ def write_corpus(path: Path, mix: str, n: int, seed: int = 0) -> Path:
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps({"id": f"{mix}-{i}", "text": text(rng, mix, words, weights)}) + "\n"
                       for i in range(n))
+    tmp.replace(path)
+    return path
+
+
+def write_tweets(path: Path, source: Path = TWEETS) -> Path:
+    """Write every tweet of Davidson et al.'s training set as ``{"id", "text"}`` JSONL, in file order: real
+    text (mentions, URLs, HTML entities, slang, an open vocabulary) next to the synthetic mixes, whose vocabulary
+    is closed. FileNotFoundError when shared/ does not hold it."""
+    if not source.is_file():
+        raise FileNotFoundError(f"{source} not found (set BIASAUDIT_SHARED to the shared/ folder)")
+    tmp = path.with_suffix(".partial")
+    with open(source, newline="", encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"id": f"tweet-{i}", "text": row["tweet"]}) + "\n"
+                      for i, row in enumerate(csv.DictReader(src)))
     tmp.replace(path)
     return path

@@ -64,8 +64,11 @@ def write_markdown(results: dict, path: Path) -> None:
            (f"Measured {results['when']} on {results['cpu']}, Python {results['python']}, one core per "
            "measurement (each in a fresh process). Regenerate with `python bench/run.py` (writes "
            "bench/results.json, this file and bench/plots/). Corpora are seeded synthetic JSONL (bench/corpus.py): "
-           "`chat` = one 4–30-word line per record, `doc` = 50–300-word paragraphs. Components and peers run on the "
-           f"first {results['component_records']:,} records of each mix; throughput excludes model loading "
+           "`chat` = one 4–30-word line per record, `doc` = 50–300-word paragraphs, both from a closed vocabulary of "
+           "~10k words; `tweets` = real text, the 19,826 training tweets of Davidson et al. (2017) read from shared/ "
+           "(mentions, URLs, HTML entities, slang: an open vocabulary, so the word caches keep learning). Components "
+           f"and peers run on the first {results['component_records']:,} records of the synthetic mixes and on every "
+           "tweet (`--quick`: on as many tweets); throughput excludes model loading "
            "(`load`), the scan row is end to end (read, score, aggregate, write records and reports)."), ""]
     if results.get("note"):
         out += [f"**Conditions:** {results['note']}", ""]

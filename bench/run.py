@@ -2,11 +2,14 @@
 
     python bench/run.py                 # chat and doc mixes; scan at 10k/100k/1M chat and 10k/100k doc records
     python bench/run.py --quick         # 2k/10k records, for checking the suite itself
+    python bench/run.py --mixes tweets  # only the real tweets (shared/data/davidson), all ~20k of them
 
 Writes bench/results.json, BENCHMARKS.md (tables with ratios to the floor and to vaderSentiment) and plots in
 bench/plots/. Each measurement runs in a fresh process (bench/measure.py) on one core. Components and peers run
 on the first ``--component-records`` records of each mix; the full scan runs at every size, for the memory claim.
-Peers that are not installed (HateSonar, datatrove) are reported as skipped, not guessed.
+Peers that are not installed (HateSonar, datatrove) are reported as skipped, not guessed. The ``tweets`` mix is
+real text (Davidson et al.'s ~20k training tweets, read from shared/ and skipped without it): everything runs on
+all of it, scan included.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import write_corpus
+from corpus import write_corpus, write_tweets
 from onecore import one_core_env
 
 COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan", "filter hook")
@@ -56,7 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--component-records", type=int, default=20_000)
-    ap.add_argument("--mixes", nargs="+", default=["chat", "doc"], choices=["chat", "doc"])
+    ap.add_argument("--mixes", nargs="+", default=["chat", "doc", "tweets"], choices=["chat", "doc", "tweets"])
     ap.add_argument("--chat-sizes", type=int, nargs="+", help=f"scan sizes for the chat mix ({SIZES['chat']})")
     ap.add_argument("--doc-sizes", type=int, nargs="+", help=f"scan sizes for the doc mix ({SIZES['doc']})")
     ap.add_argument("--note", default="", help="conditions of this run, printed in BENCHMARKS.md (e.g. a busy CPU)")
@@ -71,10 +74,22 @@ def main() -> None:
                "cores_used": 1, "component_records": limit, "note": args.note, "mixes": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for mix in args.mixes:
-            biggest = write_corpus(Path(tmp) / f"{mix}.jsonl", mix, max(sizes[mix]))
+            if mix == "tweets":
+                try:
+                    biggest = write_tweets(Path(tmp) / "tweets.jsonl")
+                except FileNotFoundError as err:
+                    print(f"[tweets] skipped: {err}", flush=True)
+                    continue
+                with open(biggest, "rb") as fh:
+                    n_tweets = sum(1 for _ in fh)
+                sizes["tweets"] = (min(n_tweets, limit),) if args.quick else (n_tweets,)
+                mix_limit = limit if args.quick else None  # all of them, for components and peers too
+            else:
+                biggest = write_corpus(Path(tmp) / f"{mix}.jsonl", mix, max(sizes[mix]))
+                mix_limit = limit
             rows = {}
             for name in COMPONENTS + PEERS:
-                rows[name] = measure(name, biggest, limit)
+                rows[name] = measure(name, biggest, mix_limit)
                 _say(mix, rows[name])
             scans = []
             for n in sizes[mix]:
