@@ -24,6 +24,7 @@ COMPILED = (
     "biasaudit/text/fast_vader.py",
     "biasaudit/text/tokenize.py",
     "biasaudit/text/lexicon.py",
+    "biasaudit/text/porter.py",
     "biasaudit/text/pattern_en/tagger.py",
     "biasaudit/text/pattern_en/brill.py",
     "biasaudit/text/pattern_en/tokenizer.py",
