@@ -15,6 +15,7 @@ from biasaudit.analyzers.base import Analyzer, AnalyzerInfo, Column
 from biasaudit.analyzers.hate_model import CLASSES, MODEL_FILE, WEIGHTS_FILE, HateLinearModel
 from biasaudit.errors import UsageError
 from biasaudit.resources import package_data_path, sha256_file
+from biasaudit.text import porter
 from biasaudit.text.batch import TextBatch
 from biasaudit.text.vader import batch_polarity, vader_version
 
@@ -135,6 +136,8 @@ class HateAnalyzer(Analyzer):
             settings["pos_tagger"] = next(b.get("tagger") for b in spec["blocks"] if b["kind"] == "pos")
         if self._model.needs_vader:
             settings["vaderSentiment"] = vader_version()
+        if any(b["kind"] == "davidson_words" for b in spec["blocks"]):
+            settings["stemmer"] = porter.DESCRIPTION
         resources = {f"hate/{self.variant}/{f}": sha256_file(str(self._model_dir / f))
                      for f in (MODEL_FILE, WEIGHTS_FILE)}
         return AnalyzerInfo(self.name, self.variant, self.version, settings=settings, resources=resources)
