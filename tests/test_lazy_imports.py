@@ -1,7 +1,7 @@
 """Scoring with the default analyzers imports neither ``requests`` (vaderSentiment's demo needs it) nor
 ``scipy.sparse`` (only the hate model's slow path builds matrices): together ~0.1 s of every scan (issue 11).
 A whole scan also skips matplotlib (the report draws SVG) and scipy.special (the t quantiles of the self-audit
-come from a table): ~0.5 s more. Checked in a fresh interpreter, since this test process has imported them all.
+come from a table): ~0.5 s more, and NLTK (the hate model stems with biasaudit.text.porter). Checked in a fresh interpreter, since this test process has imported them all.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ _SCAN = """
 import json, sys, tempfile, biasaudit
 with tempfile.TemporaryDirectory() as out:
     report = biasaudit.scan(sys.argv[1], out=out, dialogue=True, progress=False).report
-heavy = ("matplotlib", "scipy.special", "scipy.sparse", "scipy.stats", "requests", "sklearn", "torch")
+heavy = ("matplotlib", "scipy.special", "scipy.sparse", "scipy.stats", "requests", "sklearn", "torch", "nltk")
 print(json.dumps({"loaded": sorted(m for m in heavy if m in sys.modules),
                   "self_audit": "hate_self_audit" in report["sections"]}))
 """
