@@ -185,6 +185,22 @@ class _Block:
                                 log_plus_one(occurrences) if sublinear else _NO_FLOATS, sublinear, l2, z, *scratch)
 
 
+def keys_by_length(units: np.ndarray, lengths: np.ndarray, fids: np.ndarray, base: int
+                   ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per n-gram length n, (each term's key, its feature id): term i is the next ``lengths[i]`` of ``units``
+    (token or character indices) read as a number in base ``base``. Past int64 the keys wrap silently: they are
+    of use only where ``base ** n`` fits (``ngram_probe_table`` refuses the others)."""
+    starts = np.cumsum(lengths) - lengths
+    by_n = {}
+    for n in np.unique(lengths).tolist():
+        first = starts[lengths == n]
+        key = units[first]
+        for k in range(1, n):
+            key = key * base + units[first + k]
+        by_n[n] = key, fids[lengths == n]
+    return by_n
+
+
 def ngram_probe_table(by_n: dict[int, tuple[np.ndarray, np.ndarray]], base: int, hi: int
                       ) -> tuple[np.ndarray, np.ndarray, int, int, np.ndarray, int] | None:
     """One open-addressing table for the n-grams of every n, as ``hate_kernel`` probes it: ``(key_offsets, pairs,
@@ -258,16 +274,7 @@ class _CharBlock(_Block):
         base = max(len(alphabet), 1)
         char_ids = np.full(int(alphabet[-1]) + 1 if len(alphabet) else 1, -1, dtype=np.int64)
         char_ids[alphabet] = np.arange(len(alphabet))
-        units = char_ids[points]
-        starts = np.cumsum(lengths) - lengths
-        by_n: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for n in range(self.lo, self.hi + 1):
-            first = starts[lengths == n]
-            key = units[first]
-            for k in range(1, n):
-                key = key * base + units[first + k]
-            by_n[n] = key, fids[lengths == n]
-        probe = ngram_probe_table(by_n, base, self.hi)
+        probe = ngram_probe_table(keys_by_length(char_ids[points], lengths, fids, base), base, self.hi)
         return None if probe is None else (char_ids, self.lo, self.hi, base, *probe)
 
 
@@ -285,19 +292,10 @@ class _WordBlock(_Block):
         self.lookup: dict[str, int] = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
-        self.tables: dict[int, KeyTable] = {}
-        by_n: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # n -> (n-gram keys, feature ids)
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
-        lengths = lengths[keep]
         fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
-        starts = np.cumsum(lengths) - lengths
-        for n in np.unique(lengths).tolist() if self.exact else ():
-            first = starts[lengths == n]
-            key = ids[first]
-            for k in range(1, n):
-                key = key * self.base + ids[first + k]
-            by_n[n] = key, fids[lengths == n]
-            self.tables[n] = KeyTable(*by_n[n])
+        by_n = keys_by_length(ids, lengths[keep], fids, self.base) if self.exact else {}
+        self.tables: dict[int, KeyTable] = {n: KeyTable(*keys) for n, keys in by_n.items()}
         super().__init__(len(vocab))
         self.kernel_table = self._kernel_table(by_n) if hate_kernel.COMPILED else None
 

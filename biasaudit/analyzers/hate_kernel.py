@@ -145,7 +145,6 @@ def score_block(codes, offsets, widx, doc_starts, word_ngrams, lo, hi, base, key
             z[3 * d + 2] += v * weights[row + 3]
 
 
-
 def fill_table(keys, values, table_keys, table_values, shift, mask):
     """Insert each of the distinct keys (>= 0) and its value into the open-addressing table (-1: an empty slot)
     at its Fibonacci hash slot ``(key * HASH_MULT mod 2^64) >> shift`` or the next free one after it.
@@ -158,6 +157,7 @@ def fill_table(keys, values, table_keys, table_values, shift, mask):
             slot = (slot + 1) & mask
         table_keys[slot] = keys[i]
         table_values[slot] = values[i]
+
 
 def char_wb_codes(words, char_ids, lo, hi, base, key_offsets, table, shift, tmask, present, present_shift, ids,
                   codes, lengths):
