@@ -91,6 +91,10 @@ def test_load_refuses_pickles_and_unknown_formats(tmp_path):
         (bad / "model.json").write_text(json.dumps(dict(spec, **{key: value})))
         with pytest.raises(InputError, match=msg):
             HateLinearModel.load(bad)
+    for broken in (b'{"format": ', b'{"format": "\xff"}'):  # cut short; not UTF-8
+        (bad / "model.json").write_bytes(broken)
+        with pytest.raises(InputError, match="model.json is not valid JSON"):
+            HateLinearModel.load(bad)
     (bad / "model.json").write_text(json.dumps(spec))
     np.savez(bad / "weights.npz", coef=np.array([object()], dtype=object))
     with pytest.raises(InputError, match="without pickle"):

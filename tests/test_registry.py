@@ -74,3 +74,15 @@ def test_installed_entry_points_match_builtins():
     eps = {ep.name: ep.value for ep in entry_points(group=registry.ENTRY_POINT_GROUP)}
     for name, target in registry.BUILTIN.items():
         assert eps.get(name) == target, f"entry point for {name!r} missing or different in pyproject.toml"
+
+
+def test_defaults_are_built_without_listing_entry_points(monkeypatch):
+    """The defaults are built-ins: building them must not scan every installed distribution's entry points,
+    and a built-in whose module cannot be imported is left out of the defaults (not an ImportError)."""
+    def no_scan():
+        raise AssertionError("entry points listed")
+
+    monkeypatch.setattr(registry, "_entry_points", no_scan)
+    assert [a.name for a in registry.build_many(None)] == list(registry.DEFAULT_SPECS)
+    monkeypatch.setitem(registry.BUILTIN, "sentiment", "biasaudit_no_such_module:Missing")
+    assert [a.name for a in registry.build_many(None)] == ["linguistic_bias", "hate"]

@@ -286,10 +286,11 @@ class _WordBlock(_Block):
         self.lo, self.hi = ngram_range
         self.tokens = tokens
         # No per-term lists (garbage collection made that slow): one join + split gives every term's tokens.
-        lengths = np.fromiter((t.count(" ") + 1 for t in vocab), np.int64, len(vocab))
+        lengths = np.fromiter(map(str.count, vocab, repeat(" ")), np.int64, len(vocab)) + 1
         keep = (lengths >= self.lo) & (lengths <= self.hi)
         flat = " ".join(compress(vocab, keep)).split(" ") if keep.any() else []  # split inverts the join
-        self.lookup: dict[str, int] = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # every n-gram token
+        tokens = dict.fromkeys(flat)
+        self.lookup: dict[str, int] = dict(zip(tokens, range(len(tokens))))  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))

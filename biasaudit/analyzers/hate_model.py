@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 
 from biasaudit.analyzers import hate_features as hf
 from biasaudit.analyzers.hate_fast import FAST_KINDS, FastNgrams, make_block
@@ -101,7 +102,7 @@ class HateLinearModel:
         self.spec = spec
         self.arrays = arrays
         self.blocks: list[dict[str, Any]] = spec["blocks"]
-        self._vocabs = [{t: i for i, t in enumerate(b["vocabulary"])} if "vocabulary" in b else None
+        self._vocabs = [dict(zip(b["vocabulary"], range(len(b["vocabulary"])))) if "vocabulary" in b else None
                         for b in self.blocks]
         fast = {i: make_block(b, self._vocabs[i]) for i, b in enumerate(self.blocks) if b["kind"] in FAST_KINDS}
         self._fast = FastNgrams({i: f for i, f in fast.items() if f is not None})
@@ -206,10 +207,10 @@ class HateLinearModel:
             raise InputError(f"model folder not found (expected a folder with {MODEL_FILE} and {WEIGHTS_FILE})",
                              file=str(path))
         try:
-            spec = json.loads((path / MODEL_FILE).read_text(encoding="utf-8"))
+            spec = orjson.loads((path / MODEL_FILE).read_bytes())  # ~4x json's speed on 100k vocabulary strings
         except FileNotFoundError:
             raise InputError(f"no {MODEL_FILE} in the model folder", file=str(path)) from None
-        except json.JSONDecodeError as err:
+        except orjson.JSONDecodeError as err:  # also invalid UTF-8
             raise InputError(f"{MODEL_FILE} is not valid JSON: {err}", file=str(path)) from None
         if not isinstance(spec, dict) or spec.get("format") != FORMAT:
             raise InputError(f"unknown model format {spec.get('format') if isinstance(spec, dict) else None!r}; "
