@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from onecore import one_core_env
+from onecore import compile_package, one_core_env
 
 SIZES = {"chat": (10_000, 100_000, 1_000_000), "doc": (10_000, 100_000)}
 
@@ -94,6 +94,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child[0], int(args.child[1]))))
         return
+    compile_package()
     import tempfile
 
     results = {"when": time.strftime("%Y-%m-%d"), "python": platform.python_version(), "cores_used": 1,

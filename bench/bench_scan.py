@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus
-from onecore import one_core_env
+from onecore import compile_package, one_core_env
 
 DEFAULT = "sentiment,linguistic_bias,hate"
 CHILD = """
@@ -78,6 +78,7 @@ def main() -> None:
     ap.add_argument("--skip", nargs="*", default=[], choices=["throughput", "fixed", "memory", "workers"])
     ap.add_argument("--out", type=Path, default=HERE / "results" / "scan.json")
     args = ap.parse_args()
+    compile_package()
     sizes = ((2_000, 5_000), (2_000, 5_000, 20_000), 5_000) if args.quick else \
         ((20_000, 100_000), (10_000, 100_000, 1_000_000), 100_000)
     through_sizes, memory_sizes, workers_size = sizes

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus, write_tweets
-from onecore import one_core_env
+from onecore import compile_package, one_core_env
 
 COMPONENTS = ("floor", "sentiment", "linguistic_bias", "hate", "default analyzers", "scan", "filter hook")
 PEERS = ("vaderSentiment", "HateSonar", "datatrove Gopher filter")
@@ -66,6 +66,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--markdown", type=Path, default=HERE.parent / "BENCHMARKS.md")
     args = ap.parse_args()
+    compile_package()
     sizes = dict(QUICK_SIZES if args.quick else SIZES)
     sizes["chat"] = tuple(args.chat_sizes or sizes["chat"])
     sizes["doc"] = tuple(args.doc_sizes or sizes["doc"])
