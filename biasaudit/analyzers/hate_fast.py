@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any
 
@@ -234,11 +235,15 @@ class _CharBlock(_Block):
 
     drop_unknown = True
 
-    def __init__(self, vocab: dict[str, int], ngram_range: Sequence[int]) -> None:
-        self.lookup = vocab
+    def __init__(self, terms: list[str], ngram_range: Sequence[int]) -> None:
+        self.terms = terms  # the vocabulary: feature id -> n-gram
         self.lo, self.hi = ngram_range
-        super().__init__(len(vocab))
+        super().__init__(len(terms))
         self._coder: tuple[Any, ...] | None | bool = False  # built at the first ``add`` (False: not yet)
+
+    @cached_property
+    def lookup(self) -> dict[str, int]:  # the Python path's; the compiled coder reads ``terms``
+        return dict(zip(self.terms, range(len(self.terms))))
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return hf.char_wb_ngrams(norm_word, self.lo, self.hi)
@@ -263,13 +268,13 @@ class _CharBlock(_Block):
     def _build_coder(self) -> tuple[Any, ...] | None:
         """``char_wb_codes``' vocabulary arguments (``char_ids`` to ``present_shift``), or None when the keys
         would overflow int64 (the Python path serves then)."""
-        terms = list(self.lookup)
+        terms = self.terms
         lengths = np.fromiter(map(len, terms), np.int64, len(terms))
         usable = (lengths >= self.lo) & (lengths <= self.hi)  # no char_wb n-gram matches the other terms
         points = np.frombuffer("".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         points = points[np.repeat(usable, lengths)]
         lengths = lengths[usable]
-        fids = np.fromiter(self.lookup.values(), np.int64, len(terms))[usable]
+        fids = np.arange(len(terms), dtype=np.int64)[usable]
         alphabet = np.unique(points)
         base = max(len(alphabet), 1)
         char_ids = np.full(int(alphabet[-1]) + 1 if len(alphabet) else 1, -1, dtype=np.int64)
@@ -281,23 +286,23 @@ class _CharBlock(_Block):
 class _WordBlock(_Block):
     """Word n-grams: a word's code is its tokens' ids (-1: in no vocabulary n-gram); n-grams are int keys."""
 
-    def __init__(self, vocab: dict[str, int], ngram_range: Sequence[int], tokens: Callable[[str, str], list[str]]
+    def __init__(self, terms: list[str], ngram_range: Sequence[int], tokens: Callable[[str, str], list[str]]
                  ) -> None:
         self.lo, self.hi = ngram_range
         self.tokens = tokens
         # No per-term lists (garbage collection made that slow): one join + split gives every term's tokens.
-        lengths = np.fromiter(map(str.count, vocab, repeat(" ")), np.int64, len(vocab)) + 1
+        lengths = np.fromiter(map(str.count, terms, repeat(" ")), np.int64, len(terms)) + 1
         keep = (lengths >= self.lo) & (lengths <= self.hi)
-        flat = " ".join(compress(vocab, keep)).split(" ") if keep.any() else []  # split inverts the join
+        flat = " ".join(compress(terms, keep)).split(" ") if keep.any() else []  # split inverts the join
         tokens = dict.fromkeys(flat)
         self.lookup: dict[str, int] = dict(zip(tokens, range(len(tokens))))  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))
-        fids = np.fromiter(vocab.values(), np.int64, len(vocab))[keep]
+        fids = np.arange(len(terms), dtype=np.int64)[keep]
         by_n = keys_by_length(ids, lengths[keep], fids, self.base) if self.exact else {}
         self.tables: dict[int, KeyTable] = {n: KeyTable(*keys) for n, keys in by_n.items()}
-        super().__init__(len(vocab))
+        super().__init__(len(terms))
         self.kernel_table = self._kernel_table(by_n) if hate_kernel.COMPILED else None
 
     def strings(self, word: str, norm_word: str) -> list[str]:
@@ -352,15 +357,16 @@ def _davidson_words(stop: frozenset[str]) -> Callable[[str, str], list[str]]:
     return tokens
 
 
-def make_block(block: dict[str, Any], vocab: dict[str, int]) -> _Block | None:
-    """The fast form of an n-gram ``block``, or None when only the slow path can compute it."""
-    kind, ngram_range = block["kind"], block["ngram_range"]
+def make_block(block: dict[str, Any]) -> _Block | None:
+    """The fast form of an n-gram ``block`` (its ``vocabulary``: feature id -> term, terms unique), or None when
+    only the slow path can compute it."""
+    kind, ngram_range, terms = block["kind"], block["ngram_range"], block["vocabulary"]
     if kind == "char_wb":
-        return _CharBlock(vocab, ngram_range)
+        return _CharBlock(terms, ngram_range)
     if kind == "words":
-        fast = _WordBlock(vocab, ngram_range, _default_words)
+        fast = _WordBlock(terms, ngram_range, _default_words)
     elif kind == "davidson_words":
-        fast = _WordBlock(vocab, ngram_range, _davidson_words(frozenset(block.get("stop_words", ()))))
+        fast = _WordBlock(terms, ngram_range, _davidson_words(frozenset(block.get("stop_words", ()))))
         fast.uses_norm = False
     else:
         return None

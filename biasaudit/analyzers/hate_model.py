@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,9 +103,7 @@ class HateLinearModel:
         self.spec = spec
         self.arrays = arrays
         self.blocks: list[dict[str, Any]] = spec["blocks"]
-        self._vocabs = [dict(zip(b["vocabulary"], range(len(b["vocabulary"])))) if "vocabulary" in b else None
-                        for b in self.blocks]
-        fast = {i: make_block(b, self._vocabs[i]) for i, b in enumerate(self.blocks) if b["kind"] in FAST_KINDS}
+        fast = {i: make_block(b) for i, b in enumerate(self.blocks) if b["kind"] in FAST_KINDS}
         self._fast = FastNgrams({i: f for i, f in fast.items() if f is not None})
         self.coef = arrays["coef"]  # (n_features, 3), columns hate, offensive, neither
         self.intercept = arrays["intercept"]
@@ -119,6 +118,13 @@ class HateLinearModel:
                 self._kernel[i] = (weights.ravel(), idf is not None, b.get("sublinear_tf", False),
                                    b.get("norm") == "l2")
                 start += n
+
+    @cached_property
+    def _vocabs(self) -> list[dict[str, int] | None]:
+        """Per block, term -> feature id: the slow path's look-up, built when first needed (hashing ~100k
+        vocabulary strings costs ~10 ms a load; the fast blocks read the term lists)."""
+        return [dict(zip(b["vocabulary"], range(len(b["vocabulary"])))) if "vocabulary" in b else None
+                for b in self.blocks]
 
     @property
     def needs_vader(self) -> bool:
