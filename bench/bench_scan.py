@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import write_corpus
+from corpus import head, write_corpus
 from onecore import compile_package, one_core_env
 
 DEFAULT = "sentiment,linguistic_bias,hate"
@@ -59,7 +59,7 @@ if __name__ == "__main__":
 
 
 def run(corpus: Path, n: int, analyzers: str, tmp: str, workers: int = 1, **labels) -> dict:
-    args = {"corpus": str(corpus), "n": n, "analyzers": analyzers, "workers": workers, "out": f"{tmp}/out"}
+    args = {"corpus": str(head(corpus, n)), "n": n, "analyzers": analyzers, "workers": workers, "out": f"{tmp}/out"}
     env = one_core_env()
     load_before = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True,

@@ -71,7 +71,9 @@ def write_markdown(results: dict, path: Path) -> None:
            "(mentions, URLs, HTML entities, slang: an open vocabulary, so the word caches keep learning). Components "
            f"and peers run on the first {results['component_records']:,} records of the synthetic mixes and on every "
            "tweet (`--quick`: on as many tweets); throughput excludes model loading "
-           "(`load`), the scan row is end to end (read, score, aggregate, write records and reports)."), ""]
+           "(`load`), the scan row is end to end (read, score, aggregate, write records and reports). biasaudit's "
+           "modules are read from bytecode, as after `pip install` (the bench byte-compiles the package first; the "
+           "peers' installed modules have theirs)."), ""]
     if results.get("note"):
         out += [f"**Conditions:** {results['note']}", ""]
     out += _goals(results)
