@@ -73,7 +73,8 @@ def write_markdown(results: dict, path: Path) -> None:
            "tweet (`--quick`: on as many tweets); throughput excludes model loading "
            "(`load`), the scan row is end to end (read, score, aggregate, write records and reports). biasaudit's "
            "modules are read from bytecode, as after `pip install` (the bench byte-compiles the package first; the "
-           "peers' installed modules have theirs)."), ""]
+           "peers' installed modules have theirs). The rows the goals compare (default analyzers, scans up to 100,000 "
+           "records, vaderSentiment) are the median of 3 runs: one run varies by up to ~20% on this machine."), ""]
     if results.get("note"):
         out += [f"**Conditions:** {results['note']}", ""]
     out += _goals(results)
