@@ -71,7 +71,8 @@ def write_markdown(results: dict, path: Path) -> None:
            "(mentions, URLs, HTML entities, slang: an open vocabulary, so the word caches keep learning). Components "
            f"and peers run on the first {results['component_records']:,} records of the synthetic mixes and on every "
            "tweet (`--quick`: on as many tweets); throughput excludes model loading "
-           "(`load`), the scan row is end to end (read, score, aggregate, write records and reports). biasaudit's "
+           "(`load`), the scan row is end to end (read, score, aggregate, write records and reports) and reads a file "
+           "of exactly the records it scans (a scan fingerprints its whole input). biasaudit's "
            "modules are read from bytecode, as after `pip install` (the bench byte-compiles the package first; the "
            "peers' installed modules have theirs). The rows the goals compare (default analyzers, scans up to 100,000 "
            "records, vaderSentiment) are the median of 3 runs: one run varies by up to ~20% on this machine."), ""]
