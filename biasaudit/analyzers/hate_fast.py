@@ -186,6 +186,11 @@ class _Block:
                                 log_plus_one(occurrences) if sublinear else _NO_FLOATS, sublinear, l2, z, *scratch)
 
 
+def positions(items: Sequence[str]) -> dict[str, int]:
+    """Each item -> its index in ``items`` (unique items: a vocabulary, feature id -> term)."""
+    return dict(zip(items, range(len(items))))
+
+
 def keys_by_length(units: np.ndarray, lengths: np.ndarray, fids: np.ndarray, base: int
                    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per n-gram length n, (each term's key, its feature id): term i is the next ``lengths[i]`` of ``units``
@@ -243,7 +248,7 @@ class _CharBlock(_Block):
 
     @cached_property
     def lookup(self) -> dict[str, int]:  # the Python path's; the compiled coder reads ``terms``
-        return dict(zip(self.terms, range(len(self.terms))))
+        return positions(self.terms)
 
     def strings(self, word: str, norm_word: str) -> list[str]:
         return hf.char_wb_ngrams(norm_word, self.lo, self.hi)
@@ -294,8 +299,7 @@ class _WordBlock(_Block):
         lengths = np.fromiter(map(str.count, terms, repeat(" ")), np.int64, len(terms)) + 1
         keep = (lengths >= self.lo) & (lengths <= self.hi)
         flat = " ".join(compress(terms, keep)).split(" ") if keep.any() else []  # split inverts the join
-        tokens = dict.fromkeys(flat)
-        self.lookup: dict[str, int] = dict(zip(tokens, range(len(tokens))))  # every n-gram token
+        self.lookup: dict[str, int] = positions(list(dict.fromkeys(flat)))  # every n-gram token
         self.base = max(len(self.lookup), 1)
         self.exact = self.base ** self.hi <= _INT64_MAX  # keys fit int64; else the slow path serves the block
         ids = np.fromiter(map(self.lookup.__getitem__, flat), np.int64, len(flat))

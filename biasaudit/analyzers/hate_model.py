@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 
 from biasaudit.analyzers import hate_features as hf
-from biasaudit.analyzers.hate_fast import FAST_KINDS, FastNgrams, make_block
+from biasaudit.analyzers.hate_fast import FAST_KINDS, FastNgrams, make_block, positions
 from biasaudit.errors import InputError
 
 if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is built: the default (kernel) path never needs it
@@ -123,8 +123,7 @@ class HateLinearModel:
     def _vocabs(self) -> list[dict[str, int] | None]:
         """Per block, term -> feature id: the slow path's look-up, built when first needed (hashing ~100k
         vocabulary strings costs ~10 ms a load; the fast blocks read the term lists)."""
-        return [dict(zip(b["vocabulary"], range(len(b["vocabulary"])))) if "vocabulary" in b else None
-                for b in self.blocks]
+        return [positions(b["vocabulary"]) if "vocabulary" in b else None for b in self.blocks]
 
     @property
     def needs_vader(self) -> bool:
